@@ -1,0 +1,44 @@
+/**
+ * The contract between the Electron main process and the renderer: what the preload script exposes
+ * as `window.consilium`, and the IPC channels behind it, each with the schema main validates.
+ */
+import { z } from 'zod';
+import { errorCodes } from '../errors.ts';
+import { refreshTokenSchema } from '../identity/schemas.ts';
+
+export const desktopConfig = z.object({
+  serverUrl: z.url(),
+  appVersion: z.string(),
+});
+export type DesktopConfig = z.infer<typeof desktopConfig>;
+
+/** An access token handed to the renderer; the refresh token never leaves the main process. */
+export const accessGrant = z.object({ accessToken: z.string(), accessTokenExpiresAt: z.string() });
+export type AccessGrant = z.infer<typeof accessGrant>;
+
+export const refreshOutcome = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), grant: accessGrant }),
+  z.object({ ok: z.literal(false), code: z.enum(errorCodes) }),
+]);
+export type RefreshOutcome = z.infer<typeof refreshOutcome>;
+
+/** Every IPC channel, with the schema of its single argument. */
+export const ipcChannels = {
+  'consilium:config': z.undefined(),
+  'consilium:session.keep': z.object({ refreshToken: refreshTokenSchema }),
+  'consilium:session.refresh': z.undefined(),
+  'consilium:session.forget': z.undefined(),
+} as const;
+export type IpcChannel = keyof typeof ipcChannels;
+
+export interface DesktopBridge {
+  config(): Promise<DesktopConfig>;
+  session: {
+    /** Hands the refresh token of a new sign-in to the main process, which keeps it from now on. */
+    keep(refreshToken: string): Promise<void>;
+    /** Rotates the kept refresh token with the server and returns a fresh access token. */
+    refresh(): Promise<RefreshOutcome>;
+    /** Drops the refresh token (sign-out, lock, exit). */
+    forget(): Promise<void>;
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Every error a user or client can meet, as one union of stable snake_case codes. The server maps
+ * each to a transport code once (server/trpc.ts); the renderer turns each into a sentence (i18n).
+ */
+export const errorCodes = [
+  'invalid_input',
+  'invalid_credentials',
+  'wrong_code',
+  'code_already_used',
+  'account_locked',
+  'account_deactivated',
+  'too_many_attempts',
+  'not_signed_in',
+  'token_expired',
+  'token_invalid',
+  'session_expired',
+  'session_revoked',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'training_only',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Extra facts an error carries for its message, e.g. when a lock ends. Never personal data. */
+export type ErrorDetails = Readonly<Record<string, string | number>>;
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, details: ErrorDetails = {}) {
+    super(code);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}

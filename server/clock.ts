@@ -1,0 +1,6 @@
+/** Time as a port, so services can be tested at any moment without waiting. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,75 @@
+// Server settings, read once from the environment and command line and validated with zod.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveSeconds = z.coerce.number().int().positive();
+
+const environment = z.object({
+  CONSILIUM_HOST: z.string().min(1).default('127.0.0.1'),
+  CONSILIUM_PORT: z.coerce.number().int().min(0).max(65535).default(4500),
+  CONSILIUM_TRAINING: booleanFlag.default(false),
+  /** Secret for signing access tokens (base64, at least 32 bytes). Random per start when absent. */
+  CONSILIUM_TOKEN_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length >= 32, 'must be base64 of at least 32 bytes')
+    .optional(),
+  CONSILIUM_ACCESS_TOKEN_SECONDS: positiveSeconds.default(300),
+  CONSILIUM_SESSION_IDLE_SECONDS: positiveSeconds.default(30 * 60),
+  CONSILIUM_SESSION_MAX_SECONDS: positiveSeconds.default(12 * 60 * 60),
+  CONSILIUM_RENDERER_DIR: z.string().optional(),
+  CONSILIUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Memory only: no data directory. The only storage mode until the durable journal lands. */
+  readonly ephemeral: boolean;
+  /** Training mode: synthetic data only, clearly marked; demo accounts may be shown at sign-in. */
+  readonly training: boolean;
+  /** Seed the demo hospitals' accounts (implies training). */
+  readonly demo: boolean;
+  readonly tokenKey: Uint8Array | undefined;
+  readonly accessTokenSeconds: number;
+  readonly sessionIdleSeconds: number;
+  readonly sessionMaxSeconds: number;
+  /** The built renderer to serve to browsers, if any. */
+  readonly rendererDir: string | undefined;
+  readonly logLevel: z.infer<typeof environment>['CONSILIUM_LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+const defaultRendererDir = fileURLToPath(new URL('../out/renderer', import.meta.url));
+
+/** Reads the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): ServerConfig {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const known = new Set(['--ephemeral', '--demo']);
+  const unknown = argv.filter((arg) => !known.has(arg));
+  if (unknown.length > 0) throw new ConfigError(`Unknown option ${unknown.join(', ')}. Options: --ephemeral, --demo`);
+  const e = parsed.data;
+  const demo = argv.includes('--demo');
+  return {
+    host: e.CONSILIUM_HOST,
+    port: e.CONSILIUM_PORT,
+    ephemeral: argv.includes('--ephemeral') || demo,
+    training: e.CONSILIUM_TRAINING || demo,
+    demo,
+    tokenKey: e.CONSILIUM_TOKEN_KEY ? new Uint8Array(Buffer.from(e.CONSILIUM_TOKEN_KEY, 'base64')) : undefined,
+    accessTokenSeconds: e.CONSILIUM_ACCESS_TOKEN_SECONDS,
+    sessionIdleSeconds: e.CONSILIUM_SESSION_IDLE_SECONDS,
+    sessionMaxSeconds: e.CONSILIUM_SESSION_MAX_SECONDS,
+    rendererDir: e.CONSILIUM_RENDERER_DIR ?? (existsSync(defaultRendererDir) ? defaultRendererDir : undefined),
+    logLevel: e.CONSILIUM_LOG_LEVEL,
+  };
+}

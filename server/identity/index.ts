@@ -1,0 +1,1 @@
+export { identityRouter } from './router.ts';

@@ -1,0 +1,128 @@
+// Prisma access for identity: users, memberships, sessions and refresh tokens.
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+
+export const signInUserSelect = {
+  id: true,
+  passwordHash: true,
+  totpSecret: true,
+  totpLastStep: true,
+  status: true,
+  failedSignIns: true,
+  lockedUntil: true,
+} satisfies Prisma.UserSelect;
+
+export const meSelect = {
+  id: true,
+  username: true,
+  firstName: true,
+  lastName: true,
+  email: true,
+  profession: true,
+  countryCode: true,
+  hcp: { select: { code: true, name: true, countryCode: true } },
+  memberships: {
+    select: { role: true, ern: { select: { id: true, fullName: true } } },
+    orderBy: [{ ernId: 'asc' }, { role: 'asc' }],
+  },
+} satisfies Prisma.UserSelect;
+
+const sessionSelect = {
+  id: true,
+  userId: true,
+  expiresAt: true,
+  lastSeenAt: true,
+  revokedAt: true,
+  revokedReason: true,
+  user: { select: { status: true } },
+} satisfies Prisma.SessionSelect;
+
+export type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
+
+export class IdentityRepo {
+  readonly #db: PrismaClient;
+
+  constructor(db: PrismaClient) {
+    this.#db = db;
+  }
+
+  findUserForSignIn(username: string) {
+    return this.#db.user.findUnique({ where: { username }, select: signInUserSelect });
+  }
+
+  recordFailure(userId: string, failedSignIns: number, lockedUntil: Date | null) {
+    return this.#db.user.update({ where: { id: userId }, data: { failedSignIns, lockedUntil } });
+  }
+
+  findMe(userId: string) {
+    return this.#db.user.findUnique({ where: { id: userId }, select: meSelect });
+  }
+
+  /** Records a successful sign-in and opens its session with a first refresh token, atomically. */
+  openSession(input: { userId: string; totpStep: number; now: Date; expiresAt: Date; tokenHash: string }) {
+    const { userId, totpStep, now, expiresAt, tokenHash } = input;
+    return this.#db.$transaction(async (tx) => {
+      await tx.user.update({
+        where: { id: userId },
+        data: { failedSignIns: 0, lockedUntil: null, totpLastStep: totpStep },
+      });
+      return tx.session.create({
+        data: {
+          userId,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt,
+          refreshTokens: { create: { tokenHash, createdAt: now } },
+        },
+        select: { id: true },
+      });
+    });
+  }
+
+  findSession(sessionId: string): Promise<SessionRow | null> {
+    return this.#db.session.findUnique({ where: { id: sessionId }, select: sessionSelect });
+  }
+
+  findRefreshToken(tokenHash: string) {
+    return this.#db.refreshToken.findUnique({
+      where: { tokenHash },
+      select: { id: true, usedAt: true, session: { select: sessionSelect } },
+    });
+  }
+
+  /**
+   * Marks a refresh token used and issues its successor in one transaction. Returns false when the
+   * token had already been used (a concurrent or replayed refresh), changing nothing.
+   */
+  rotateRefreshToken(input: { tokenId: string; sessionId: string; newHash: string; now: Date }) {
+    const { tokenId, sessionId, newHash, now } = input;
+    return this.#db.$transaction(async (tx) => {
+      const marked = await tx.refreshToken.updateMany({ where: { id: tokenId, usedAt: null }, data: { usedAt: now } });
+      if (marked.count !== 1) return false;
+      await tx.refreshToken.create({ data: { sessionId, tokenHash: newHash, createdAt: now } });
+      await tx.session.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
+      return true;
+    });
+  }
+
+  touchSession(sessionId: string, now: Date) {
+    return this.#db.session.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
+  }
+
+  /** Revokes a session unless it already was; returns whether this call revoked it. */
+  async revokeSession(sessionId: string, reason: string, now: Date): Promise<boolean> {
+    const result = await this.#db.session.updateMany({
+      where: { id: sessionId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: reason },
+    });
+    return result.count === 1;
+  }
+
+  /** Revokes every open session of a user; returns the ids it revoked. */
+  revokeUserSessions(userId: string, reason: string, now: Date): Promise<string[]> {
+    return this.#db.$transaction(async (tx) => {
+      const open = await tx.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
+      await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+      return open.map((session) => session.id);
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { on } from 'node:events';
+import { refreshInput, signInInput } from '../../app/identity/schemas.ts';
+import { authedProcedure, publicProcedure, router } from '../trpc.ts';
+import type { SessionEndReason } from './service.ts';
+
+export const identityRouter = router({
+  signIn: publicProcedure.input(signInInput).mutation(({ ctx, input }) => ctx.services.identity.signIn(input, ctx.clientAddress)),
+  refresh: publicProcedure.input(refreshInput).mutation(({ ctx, input }) => ctx.services.identity.refresh(input.refreshToken)),
+  signOut: authedProcedure.mutation(async ({ ctx }) => {
+    await ctx.services.identity.signOut(ctx.caller);
+    return { ok: true as const };
+  }),
+  me: authedProcedure.query(({ ctx }) => ctx.services.identity.me(ctx.caller)),
+  /** Tells a signed-in client at once when its session is ended elsewhere (revoked, token reuse). */
+  sessionEnded: authedProcedure.subscription(async function* ({ ctx, signal }) {
+    for await (const [sessionId, reason] of on(ctx.services.identity.sessionEvents, 'ended', { signal })) {
+      if (sessionId === ctx.caller.sessionId) {
+        yield { reason: reason as SessionEndReason };
+        return;
+      }
+    }
+  }),
+});

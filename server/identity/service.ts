@@ -1,0 +1,178 @@
+// Sign-in, sessions and token rotation: the decisions; I/O comes in through the constructor.
+import { EventEmitter } from 'node:events';
+import { DomainError } from '../../app/errors.ts';
+import type { ErnRole } from '../../app/identity/roles.ts';
+import type { MeView, SignInInput, TokenPair } from '../../app/identity/schemas.ts';
+import type { Clock } from '../clock.ts';
+import type { PasswordHasher } from './passwords.ts';
+import type { IdentityRepo, SessionRow } from './repo.ts';
+import type { FailureThrottle } from './throttle.ts';
+import { checkTotpCode } from './totp.ts';
+import { type AccessTokens, hashRefreshToken, newRefreshToken } from './tokens.ts';
+
+/** Consecutive failures (password or code) after which an account locks, and for how long. */
+export const lockAfterFailures = 5;
+export const lockMinutes = 15;
+/** lastSeenAt is refreshed at most this often, to keep reads from writing on every request. */
+const touchEverySeconds = 30;
+
+export type SessionEndReason = 'signed_out' | 'token_reuse' | 'revoked';
+
+export interface SessionPolicy {
+  readonly idleSeconds: number;
+  readonly maxSeconds: number;
+}
+
+export interface Caller {
+  readonly userId: string;
+  readonly sessionId: string;
+}
+
+export interface IdentityDeps {
+  readonly repo: IdentityRepo;
+  readonly clock: Clock;
+  readonly hasher: PasswordHasher;
+  readonly tokens: AccessTokens;
+  readonly throttle: FailureThrottle;
+  readonly sessions: SessionPolicy;
+}
+
+export class IdentityService {
+  readonly #d: IdentityDeps;
+  /** Emits `ended` with (sessionId, reason) when a session is revoked, for live sign-out. */
+  readonly sessionEvents = new EventEmitter().setMaxListeners(0);
+  /** A real hash to verify against when the username is unknown, so timing does not tell. */
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(deps: IdentityDeps) {
+    this.#d = deps;
+  }
+
+  async signIn(input: SignInInput, clientKey: string): Promise<TokenPair> {
+    const { repo, clock, hasher, throttle } = this.#d;
+    const userKey = `user:${input.username.toLowerCase()}`;
+    const addressKey = `addr:${clientKey}`;
+    const wait = Math.max(throttle.retryAfterSeconds(userKey), throttle.retryAfterSeconds(addressKey));
+    if (wait > 0) throw new DomainError('too_many_attempts', { retryAfterSeconds: wait });
+
+    const user = await repo.findUserForSignIn(input.username);
+    const fail = async (code: 'invalid_credentials' | 'wrong_code' | 'code_already_used'): Promise<never> => {
+      throttle.fail(userKey);
+      throttle.fail(addressKey);
+      if (user) {
+        const failures = user.failedSignIns + 1;
+        const lockedUntil = failures >= lockAfterFailures ? new Date(clock.now().getTime() + lockMinutes * 60_000) : null;
+        await repo.recordFailure(user.id, lockedUntil ? 0 : failures, lockedUntil);
+        if (lockedUntil) throw new DomainError('account_locked', { until: lockedUntil.toISOString() });
+      }
+      throw new DomainError(code);
+    };
+
+    if (!user) {
+      await hasher.verify(await this.#dummy(), input.password);
+      return fail('invalid_credentials');
+    }
+    const now = clock.now();
+    if (user.lockedUntil && user.lockedUntil > now) {
+      throw new DomainError('account_locked', { until: user.lockedUntil.toISOString() });
+    }
+    if (!(await hasher.verify(user.passwordHash, input.password))) return fail('invalid_credentials');
+    if (user.status !== 'active') throw new DomainError('account_deactivated');
+    const code = checkTotpCode(user.totpSecret, input.code, user.totpLastStep, now);
+    if (!code.valid) return fail(code.replayed ? 'code_already_used' : 'wrong_code');
+
+    throttle.clear(userKey);
+    throttle.clear(addressKey);
+    const refreshToken = newRefreshToken();
+    const session = await repo.openSession({
+      userId: user.id,
+      totpStep: code.step,
+      now,
+      expiresAt: new Date(now.getTime() + this.#d.sessions.maxSeconds * 1000),
+      tokenHash: hashRefreshToken(refreshToken),
+    });
+    return this.#tokenPair({ userId: user.id, sessionId: session.id }, refreshToken, now);
+  }
+
+  /** Exchanges a refresh token for a new pair. A token used twice ends its whole session. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { repo, clock } = this.#d;
+    const now = clock.now();
+    const stored = await repo.findRefreshToken(hashRefreshToken(refreshToken));
+    if (!stored) throw new DomainError('session_expired');
+    const session = stored.session;
+    this.#assertUsable(session, now);
+    if (stored.usedAt) {
+      await this.#end(session.id, 'token_reuse');
+      throw new DomainError('session_revoked');
+    }
+    const next = newRefreshToken();
+    const rotated = await repo.rotateRefreshToken({ tokenId: stored.id, sessionId: session.id, newHash: hashRefreshToken(next), now });
+    if (!rotated) {
+      await this.#end(session.id, 'token_reuse');
+      throw new DomainError('session_revoked');
+    }
+    return this.#tokenPair({ userId: session.userId, sessionId: session.id }, next, now);
+  }
+
+  /** Resolves an access token to its caller, checking that the session is still alive. */
+  async authenticate(accessToken: string): Promise<Caller> {
+    const { repo, clock, tokens } = this.#d;
+    const now = clock.now();
+    const claims = await tokens.verify(accessToken, now);
+    const session = await repo.findSession(claims.sessionId);
+    if (!session || session.userId !== claims.userId) throw new DomainError('token_invalid');
+    this.#assertUsable(session, now);
+    if (now.getTime() - session.lastSeenAt.getTime() > touchEverySeconds * 1000) await repo.touchSession(session.id, now);
+    return claims;
+  }
+
+  async signOut(caller: Caller): Promise<void> {
+    await this.#end(caller.sessionId, 'signed_out');
+  }
+
+  /** Ends every session of a user, e.g. when an administrator revokes access. */
+  async revokeAllSessions(userId: string): Promise<void> {
+    const ended = await this.#d.repo.revokeUserSessions(userId, 'revoked', this.#d.clock.now());
+    for (const sessionId of ended) this.sessionEvents.emit('ended', sessionId, 'revoked');
+  }
+
+  async me(caller: Caller): Promise<MeView> {
+    const user = await this.#d.repo.findMe(caller.userId);
+    if (!user) throw new DomainError('not_found');
+    return {
+      id: user.id,
+      username: user.username,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      email: user.email,
+      profession: user.profession,
+      countryCode: user.countryCode,
+      hcp: user.hcp,
+      memberships: user.memberships.map((m) => ({ ernId: m.ern.id, ernFullName: m.ern.fullName, role: m.role as ErnRole })),
+    };
+  }
+
+  #assertUsable(session: SessionRow, now: Date): void {
+    if (session.revokedAt) throw new DomainError('session_revoked');
+    const idleUntil = session.lastSeenAt.getTime() + this.#d.sessions.idleSeconds * 1000;
+    if (session.expiresAt <= now || idleUntil <= now.getTime()) throw new DomainError('session_expired');
+    if (session.user.status !== 'active') throw new DomainError('account_deactivated');
+  }
+
+  async #end(sessionId: string, reason: SessionEndReason): Promise<void> {
+    if (await this.#d.repo.revokeSession(sessionId, reason, this.#d.clock.now())) {
+      this.sessionEvents.emit('ended', sessionId, reason);
+    }
+  }
+
+  async #tokenPair(caller: Caller, refreshToken: string, now: Date): Promise<TokenPair> {
+    const access = await this.#d.tokens.sign(caller, now);
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString(), refreshToken };
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.#d.hasher.hash('consilium-no-such-user');
+    return this.#dummyHash;
+  }
+}

@@ -1,0 +1,102 @@
+// The central server: tRPC over HTTP (batched) and WebSocket on one port, and the renderer for
+// browsers. `startServer` is used by the command line, the launcher and the tests alike.
+import ws from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { contentSecurityPolicy } from '../app/security/csp.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { ServerConfig } from './config.ts';
+import { contextFactory } from './context.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { seedDemoAccounts } from './demo/accounts.ts';
+import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
+import { type LogStream, loggerOptions, stackFrames } from './log.ts';
+import { seedReferenceData } from './reference/seed.ts';
+import { type AppRouter, appRouter } from './router.ts';
+import { createServices, type Services } from './services.ts';
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly hasher?: PasswordHasher;
+  readonly logStream?: LogStream;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly services: Services;
+  readonly db: Database;
+  readonly log: FastifyInstance['log'];
+  close(): Promise<void>;
+}
+
+/** JSON bodies larger than this are refused before parsing (files travel by other routes). */
+const bodyLimitBytes = 1024 * 1024;
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const hasher = options.hasher ?? argon2Hasher;
+  const db = await openDatabase();
+  const app = Fastify({ logger: loggerOptions(config, options.logStream), bodyLimit: bodyLimitBytes, forceCloseConnections: true });
+  try {
+    await seedReferenceData(db.prisma);
+    if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
+    const services = createServices(db, config, { clock, hasher });
+
+    await app.register(ws, { options: { maxPayload: bodyLimitBytes } });
+    await app.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      useWSS: true,
+      trpcOptions: {
+        router: appRouter,
+        createContext: contextFactory(services),
+        keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+        onError({ path, error }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ path, code: error.code, stack: stackFrames(error.cause ?? error) }, 'procedure failed');
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('X-Content-Type-Options', 'nosniff');
+      reply.header('Referrer-Policy', 'no-referrer');
+      reply.header('Cache-Control', 'no-store');
+    });
+    if (config.rendererDir) await serveRenderer(app, config.rendererDir);
+
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      services,
+      db,
+      log: app.log,
+      close: async () => {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await app.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Serves the built renderer, with its CSP, and index.html for the app's own routes. */
+async function serveRenderer(app: FastifyInstance, rendererDir: string): Promise<void> {
+  const csp = contentSecurityPolicy([]);
+  await app.register(fastifyStatic, {
+    root: rendererDir,
+    index: 'index.html',
+    setHeaders: (reply) => reply.header('Content-Security-Policy', csp),
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/trpc') && (request.headers.accept ?? '').includes('text/html');
+    if (!wantsPage) return reply.code(404).send({ error: 'not_found' });
+    return reply.header('Content-Security-Policy', csp).sendFile('index.html');
+  });
+}

@@ -1,0 +1,38 @@
+// Builds every service from the database and configuration: the one place where ports are wired.
+import type { Clock } from './clock.ts';
+import type { ServerConfig } from './config.ts';
+import type { Database } from './db/database.ts';
+import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
+import { IdentityRepo } from './identity/repo.ts';
+import { IdentityService } from './identity/service.ts';
+import { FailureThrottle } from './identity/throttle.ts';
+import { AccessTokens, newTokenKey } from './identity/tokens.ts';
+import { SystemService } from './system/service.ts';
+import { TrainingService } from './training/service.ts';
+
+export interface Services {
+  readonly identity: IdentityService;
+  readonly training: TrainingService;
+  readonly system: SystemService;
+}
+
+export interface ServicePorts {
+  readonly clock: Clock;
+  readonly hasher?: PasswordHasher;
+}
+
+export function createServices(db: Database, config: ServerConfig, ports: ServicePorts): Services {
+  const { clock } = ports;
+  return {
+    identity: new IdentityService({
+      repo: new IdentityRepo(db.prisma),
+      clock,
+      hasher: ports.hasher ?? argon2Hasher,
+      tokens: new AccessTokens(config.tokenKey ?? newTokenKey(), config.accessTokenSeconds),
+      throttle: new FailureThrottle(clock),
+      sessions: { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds },
+    }),
+    training: new TrainingService(db.prisma, clock, config.training),
+    system: new SystemService(config, clock),
+  };
+}

@@ -1,0 +1,53 @@
+// Training mode only: the demo accounts with their current one-time codes, for the sign-in page.
+import { DomainError } from '../../app/errors.ts';
+import type { Clock } from '../clock.ts';
+import type { PrismaClient } from '../db/generated/client.ts';
+import { demoAccounts, demoPassword } from '../demo/accounts.ts';
+import { totpCode, totpPeriodSeconds } from '../identity/totp.ts';
+
+export interface DemoAccountView {
+  username: string;
+  displayName: string;
+  roles: string;
+  code: string;
+}
+
+export interface DemoCodes {
+  password: string;
+  accounts: DemoAccountView[];
+  /** When these codes stop being current (ISO time). */
+  validUntil: string;
+}
+
+export class TrainingService {
+  readonly #db: PrismaClient;
+  readonly #clock: Clock;
+  readonly #training: boolean;
+
+  constructor(db: PrismaClient, clock: Clock, training: boolean) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#training = training;
+  }
+
+  async demoCodes(): Promise<DemoCodes> {
+    if (!this.#training) throw new DomainError('training_only');
+    const now = this.#clock.now();
+    const users = await this.#db.user.findMany({
+      where: { username: { in: demoAccounts.map((a) => a.username) } },
+      select: { username: true, firstName: true, lastName: true, totpSecret: true, memberships: { select: { ernId: true, role: true } } },
+      orderBy: { username: 'asc' },
+    });
+    const periodMs = totpPeriodSeconds * 1000;
+    return {
+      password: demoPassword,
+      accounts: users.map((user) => ({
+        username: user.username,
+        displayName: `${user.firstName} ${user.lastName}`,
+        roles: user.memberships.map((m) => `${m.role} · ${m.ernId}`).join(', '),
+        code: totpCode(user.totpSecret, now),
+      })),
+      validUntil: new Date(Math.floor(now.getTime() / periodMs + 1) * periodMs).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,79 @@
+// The one tRPC instance: the procedures features may build on, and the single place where domain
+// errors become transport errors.
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { z } from 'zod';
+import { DomainError, type ErrorCode, type ErrorDetails } from '../app/errors.ts';
+import type { Context } from './context.ts';
+
+const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  invalid_input: 'BAD_REQUEST',
+  invalid_credentials: 'UNAUTHORIZED',
+  wrong_code: 'UNAUTHORIZED',
+  code_already_used: 'UNAUTHORIZED',
+  account_locked: 'FORBIDDEN',
+  account_deactivated: 'FORBIDDEN',
+  too_many_attempts: 'TOO_MANY_REQUESTS',
+  not_signed_in: 'UNAUTHORIZED',
+  token_expired: 'UNAUTHORIZED',
+  token_invalid: 'UNAUTHORIZED',
+  session_expired: 'UNAUTHORIZED',
+  session_revoked: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  training_only: 'NOT_FOUND',
+};
+
+/** What every error response carries in `data`, beside tRPC's own fields. */
+export interface ErrorShapeData {
+  appCode: ErrorCode | 'internal';
+  details: ErrorDetails;
+  /** For invalid input: each offending field with its messages. */
+  fields: Record<string, string[]>;
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(input)';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    let data: ErrorShapeData = { appCode: 'internal', details: {}, fields: {} };
+    if (cause instanceof DomainError) data = { appCode: cause.code, details: cause.details, fields: {} };
+    else if (cause instanceof z.ZodError) data = { appCode: 'invalid_input', details: {}, fields: fieldErrors(cause) };
+    else if (error.code !== 'INTERNAL_SERVER_ERROR') data.appCode = error.code === 'BAD_REQUEST' ? 'invalid_input' : 'internal';
+    const message = data.appCode === 'invalid_input' && cause instanceof z.ZodError
+      ? `Invalid input: ${Object.entries(data.fields).map(([field, messages]) => `${field} (${messages.join('; ')})`).join(', ')}`
+      : data.appCode === 'internal' && error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+    const { stack: _stack, ...rest } = shape.data;
+    return { ...shape, message, data: { ...rest, ...data } };
+  },
+});
+
+/** Turns domain errors thrown below into typed tRPC errors. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: transportCodes[cause.code], message: cause.code, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(domainErrors);
+
+/** A procedure for signed-in users: resolves the bearer token to `ctx.caller`. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.accessToken) throw new DomainError('not_signed_in');
+  const caller = await ctx.services.identity.authenticate(ctx.accessToken);
+  return next({ ctx: { caller } });
+});
