@@ -1,9 +1,8 @@
 // Builds the three parts of the desktop client into out/: main process, preload, renderer.
 // The renderer build is also what the server hands to browsers.
 import { resolve } from 'node:path';
-import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
-import packageJson from './package.json' with { type: 'json' };
+import { rendererConfig } from './renderer/vite.config.ts';
 
 const root = import.meta.dirname;
 
@@ -25,13 +24,5 @@ export default defineConfig({
       },
     },
   },
-  renderer: {
-    root: resolve(root, 'renderer'),
-    plugins: [vue()],
-    define: { __APP_VERSION__: JSON.stringify(packageJson.version) },
-    build: {
-      outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: resolve(root, 'renderer/index.html') },
-    },
-  },
+  renderer: rendererConfig,
 });

@@ -1,0 +1,26 @@
+// The app's one connection to the server, rebuilt when the signed-in user changes.
+import type { SessionHooks, ApiClient } from './client.ts';
+import { connect, type Connection } from './client.ts';
+
+let serverUrl = '';
+let hooks: SessionHooks | undefined;
+let connection: Connection | undefined;
+
+export function configureApi(url: string, sessionHooks: SessionHooks): void {
+  serverUrl = url;
+  hooks = sessionHooks;
+  reconnect();
+}
+
+/** The typed tRPC client, e.g. `api().identity.me.query()`. */
+export function api(): ApiClient {
+  if (!connection) throw new Error('configureApi() must run before the API is used');
+  return connection.client;
+}
+
+/** Starts a new connection, so the WebSocket authenticates as the current user. */
+export function reconnect(): void {
+  if (!hooks) return;
+  connection?.close();
+  connection = connect(serverUrl, hooks);
+}

@@ -1,0 +1,84 @@
+// The signed-in session: access token in memory, the user's profile, sign-in and sign-out, and
+// the end of a session (expired, revoked) that sends the user back to the sign-in page.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { MeView, SignInInput } from '../../app/identity/schemas.ts';
+import { api, reconnect } from '../api/index.ts';
+import type { SessionVault } from './vault.ts';
+
+/** Why the user is on the sign-in page, shown there as a message. */
+export type SignInReason = 'signed_out' | 'session_expired' | 'session_revoked' | 'account_deactivated';
+
+export const useSessionStore = defineStore('session', () => {
+  const accessToken = ref<string>();
+  const me = ref<MeView>();
+  const vault = shallowRef<SessionVault>();
+  /** Set when a session ends; the router guard sends the user to sign-in with it. */
+  const endedReason = ref<SignInReason>();
+  let watchingEnd: { unsubscribe(): void } | undefined;
+
+  const signedIn = computed(() => accessToken.value !== undefined);
+
+  function useVault(value: SessionVault): void {
+    vault.value = value;
+  }
+
+  /** Reloads the user's profile and memberships, which may change while they work. */
+  async function reloadMe(): Promise<void> {
+    me.value = await api().identity.me.query();
+  }
+
+  async function signIn(input: SignInInput): Promise<void> {
+    const pair = await api().identity.signIn.mutate(input);
+    await vault.value?.keep(pair);
+    accessToken.value = pair.accessToken;
+    endedReason.value = undefined;
+    reconnect();
+    await reloadMe();
+    watchSessionEnd();
+  }
+
+  /** Renews the access token; ends the session when that is no longer possible. */
+  async function refresh(): Promise<boolean> {
+    if (!vault.value) return false;
+    const outcome = await vault.value.refresh();
+    if (outcome.ok) {
+      accessToken.value = outcome.grant.accessToken;
+      return true;
+    }
+    await end(outcome.code === 'session_revoked' || outcome.code === 'account_deactivated' ? outcome.code : 'session_expired');
+    return false;
+  }
+
+  async function signOut(): Promise<void> {
+    try {
+      await api().identity.signOut.mutate();
+    } finally {
+      await end('signed_out');
+    }
+  }
+
+  /** Forgets everything about the session; the router then shows the sign-in page with `reason`. */
+  async function end(reason: SignInReason | string): Promise<void> {
+    if (!accessToken.value && endedReason.value) return;
+    watchingEnd?.unsubscribe();
+    watchingEnd = undefined;
+    accessToken.value = undefined;
+    me.value = undefined;
+    endedReason.value = isSignInReason(reason) ? reason : 'session_expired';
+    await vault.value?.forget();
+    reconnect();
+  }
+
+  function watchSessionEnd(): void {
+    watchingEnd = api().identity.sessionEnded.subscribe(undefined, {
+      onData: ({ reason }) => void end(reason === 'signed_out' ? 'signed_out' : 'session_revoked'),
+    });
+  }
+
+  return { accessToken, me, signedIn, endedReason, useVault, reloadMe, signIn, refresh, signOut, end };
+});
+
+function isSignInReason(value: string): value is SignInReason {
+  return ['signed_out', 'session_expired', 'session_revoked', 'account_deactivated'].includes(value);
+}

@@ -1,0 +1,26 @@
+// The renderer's build settings, shared by electron-vite (electron.vite.config.ts) and by the
+// stand-alone dev server (`npm run dev:renderer`, which proxies the API to a running server).
+import { resolve } from 'node:path';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig, type UserConfig } from 'vite';
+import packageJson from '../package.json' with { type: 'json' };
+
+const root = import.meta.dirname;
+
+export const rendererConfig = {
+  root,
+  plugins: [vue()],
+  define: { __APP_VERSION__: JSON.stringify(packageJson.version) },
+  build: {
+    outDir: resolve(root, '../out/renderer'),
+    emptyOutDir: true,
+    rollupOptions: { input: resolve(root, 'index.html') },
+  },
+} satisfies UserConfig;
+
+const apiServer = process.env.CONSILIUM_SERVER_URL ?? 'http://127.0.0.1:4500';
+
+export default defineConfig({
+  ...rendererConfig,
+  server: { proxy: { '/trpc': { target: apiServer, ws: true } } },
+});

@@ -1,0 +1,61 @@
+// Test fixtures: a fresh real server per test (in-memory, demo data, serving the built renderer),
+// its clock that tests may move forward, and the current one-time code of any user.
+import { fileURLToPath } from 'node:url';
+import { test as base } from '@playwright/test';
+import { loadConfig } from '../../server/config.ts';
+import { totpCode } from '../../server/identity/totp.ts';
+import { type RunningServer, startServer } from '../../server/server.ts';
+import { SignInPage } from './pages/sign-in-page.ts';
+import { Shell } from './pages/shell.ts';
+
+export const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+/** Real time plus an offset that tests move forward, to expire sessions without waiting. */
+export class SteppingClock {
+  #offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.#offsetMs);
+  advance(ms: number): void {
+    this.#offsetMs += ms;
+  }
+}
+
+interface Fixtures {
+  clock: SteppingClock;
+  server: RunningServer;
+  /** The current one-time code of a user, as their authenticator app would show it. */
+  codeFor: (username: string) => Promise<string>;
+  signInPage: SignInPage;
+  shell: Shell;
+}
+
+export const test = base.extend<Fixtures>({
+  clock: async ({}, use) => {
+    await use(new SteppingClock());
+  },
+  server: async ({ clock }, use) => {
+    const config = loadConfig(
+      { CONSILIUM_PORT: '0', CONSILIUM_LOG_LEVEL: 'warn', CONSILIUM_RENDERER_DIR: rendererDir },
+      ['--demo'],
+    );
+    const server = await startServer(config, { clock });
+    await use(server);
+    await server.close();
+  },
+  baseURL: async ({ server }, use) => {
+    await use(server.url);
+  },
+  codeFor: async ({ server, clock }, use) => {
+    await use(async (username) => {
+      const user = await server.db.prisma.user.findUniqueOrThrow({ where: { username }, select: { totpSecret: true } });
+      return totpCode(user.totpSecret, clock.now());
+    });
+  },
+  signInPage: async ({ page }, use) => {
+    await use(new SignInPage(page));
+  },
+  shell: async ({ page }, use) => {
+    await use(new Shell(page));
+  },
+});
+
+export { expect } from '@playwright/test';

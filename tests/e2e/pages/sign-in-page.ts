@@ -1,0 +1,36 @@
+// The sign-in screen, by the labels users see.
+import type { Locator, Page } from '@playwright/test';
+
+export class SignInPage {
+  readonly heading: Locator;
+  readonly username: Locator;
+  readonly password: Locator;
+  readonly code: Locator;
+  readonly submit: Locator;
+  readonly error: Locator;
+  readonly notice: Locator;
+  readonly demoAccounts: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { name: 'Sign in to Consilium' });
+    this.username = page.getByRole('textbox', { name: 'Username' });
+    this.password = page.getByLabel('Password', { exact: true });
+    this.code = page.getByRole('textbox', { name: 'One-time code' });
+    this.submit = page.getByRole('button', { name: 'Sign in' });
+    this.error = page.getByRole('alert');
+    this.notice = page.getByRole('status');
+    this.demoAccounts = page.getByRole('table', { name: 'Demo accounts (training mode only)' });
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/');
+    await this.heading.waitFor();
+  }
+
+  async signIn(username: string, password: string, code: string): Promise<void> {
+    await this.username.fill(username);
+    await this.password.fill(password);
+    await this.code.fill(code);
+    await this.submit.click();
+  }
+}
