@@ -10,6 +10,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
+      // Bundle what main uses (zod), so installers need no node_modules.
+      externalizeDeps: false,
       rollupOptions: { input: { index: resolve(root, 'main/index.ts') } },
     },
   },
@@ -24,5 +26,5 @@ export default defineConfig({
       },
     },
   },
-  renderer: rendererConfig,
+  renderer: rendererConfig(resolve(root, 'renderer')),
 });

@@ -5,22 +5,24 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig, type UserConfig } from 'vite';
 import packageJson from '../package.json' with { type: 'json' };
 
-const root = import.meta.dirname;
-
-export const rendererConfig = {
-  root,
-  plugins: [vue()],
-  define: { __APP_VERSION__: JSON.stringify(packageJson.version) },
-  build: {
-    outDir: resolve(root, '../out/renderer'),
-    emptyOutDir: true,
-    rollupOptions: { input: resolve(root, 'index.html') },
-  },
-} satisfies UserConfig;
+/** The settings for the renderer in `root` (passed in: a bundled config cannot tell where it was). */
+export function rendererConfig(root: string) {
+  return {
+    root,
+    plugins: [vue()],
+    define: { __APP_VERSION__: JSON.stringify(packageJson.version) },
+    build: {
+      outDir: resolve(root, '../out/renderer'),
+      emptyOutDir: true,
+      minify: true,
+      rollupOptions: { input: resolve(root, 'index.html') },
+    },
+  } satisfies UserConfig;
+}
 
 const apiServer = process.env.CONSILIUM_SERVER_URL ?? 'http://127.0.0.1:4500';
 
 export default defineConfig({
-  ...rendererConfig,
+  ...rendererConfig(import.meta.dirname),
   server: { proxy: { '/trpc': { target: apiServer, ws: true } } },
 });

@@ -1,5 +1,6 @@
 // The central server: tRPC over HTTP (batched) and WebSocket on one port, and the renderer for
 // browsers. `startServer` is used by the command line, the launcher and the tests alike.
+import type { IncomingMessage } from 'node:http';
 import ws from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -12,6 +13,7 @@ import { type Database, openDatabase } from './db/database.ts';
 import { seedDemoAccounts } from './demo/accounts.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
+import { registerCors, webSocketOriginAllowed } from './origins.ts';
 import { seedReferenceData } from './reference/seed.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { createServices, type Services } from './services.ts';
@@ -44,7 +46,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
     const services = createServices(db, config, { clock, hasher });
 
-    await app.register(ws, { options: { maxPayload: bodyLimitBytes } });
+    registerCors(app);
+    await app.register(ws, {
+      options: {
+        maxPayload: bodyLimitBytes,
+        verifyClient: ({ req }: { req: IncomingMessage }) => webSocketOriginAllowed(req.headers.origin, req.headers.host),
+      },
+    });
     await app.register(fastifyTRPCPlugin, {
       prefix: '/trpc',
       useWSS: true,

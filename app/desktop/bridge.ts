@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { errorCodes } from '../errors.ts';
 import { refreshTokenSchema } from '../identity/schemas.ts';
 
+/** The desktop client serves its pages from this privileged scheme and host (never from the network). */
+export const desktopAppScheme = 'app';
+export const desktopAppHost = 'consilium';
+/** The origin of the desktop client's pages, which the server admits for cross-origin calls. */
+export const desktopAppOrigin = `${desktopAppScheme}://${desktopAppHost}`;
+
 export const desktopConfig = z.object({
   serverUrl: z.url(),
   appVersion: z.string(),

@@ -30,10 +30,10 @@ function sessionLink(hooks: SessionHooks): TRPCLink<AppRouter> {
               const code = appCodeOf(error);
               if (code === 'token_expired' && !retried && op.type !== 'subscription') {
                 retried = true;
-                void hooks.refresh().then((renewed) => {
-                  if (renewed) attempt();
-                  else observer.error(error);
-                });
+                hooks.refresh().then(
+                  (renewed) => (renewed ? attempt() : observer.error(error)),
+                  () => observer.error(error),
+                );
                 return;
               }
               if (code && sessionEndingCodes.has(code) && op.path !== 'identity.refresh') hooks.sessionEnded(code);

@@ -38,10 +38,14 @@ export const useSessionStore = defineStore('session', () => {
     watchSessionEnd();
   }
 
-  /** Renews the access token; ends the session when that is no longer possible. */
+  /**
+   * Renews the access token; ends the session when the server refuses. An unreachable server is
+   * not the end of the session: the call fails and the user may try again.
+   */
   async function refresh(): Promise<boolean> {
     if (!vault.value) return false;
-    const outcome = await vault.value.refresh();
+    const outcome = await vault.value.refresh().catch(() => undefined);
+    if (!outcome) return false;
     if (outcome.ok) {
       accessToken.value = outcome.grant.accessToken;
       return true;

@@ -14,10 +14,10 @@ export const chromiumArgs = [
 ];
 
 /** Explains how to get Chromium when it is missing, instead of a stack trace from the launcher. */
-export function missingChromiumAdvice(): string | undefined {
-  if (existsSync(chromiumPath)) return undefined;
+export function missingChromiumAdvice(path = chromiumPath): string | undefined {
+  if (existsSync(path)) return undefined;
   return [
-    `Chromium was not found at ${chromiumPath}.`,
+    `Chromium was not found at ${path}.`,
     'The end-to-end tests drive Debian\'s Chromium. Install it with:',
     '  sudo apt-get update && sudo apt-get install -y chromium',
     'or point CHROMIUM_PATH at a Chromium or Chrome executable.',

@@ -3,10 +3,16 @@ import { existsSync } from 'node:fs';
 import { missingChromiumAdvice } from './chromium.ts';
 import { rendererDir } from './fixtures.ts';
 
+/** Stops the run with advice, without a stack trace that would bury it. */
+function stop(advice: string): never {
+  console.error(`\n${advice}\n`);
+  process.exit(1);
+}
+
 export default function globalSetup(): void {
   const advice = missingChromiumAdvice();
-  if (advice) throw new Error(advice);
+  if (advice) stop(advice);
   if (!existsSync(`${rendererDir}/index.html`)) {
-    throw new Error(`The renderer is not built (${rendererDir}/index.html is missing). Run \`npm run build\` first.`);
+    stop(`The renderer is not built (${rendererDir}/index.html is missing). Run \`npm run build\` first.`);
   }
 }
