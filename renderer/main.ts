@@ -1,6 +1,6 @@
 // Starts the workstation's user interface: finds the server (from the desktop bridge, or the page's
 // own origin in a browser), connects, and sends the user to sign-in whenever a session ends.
-import Aura from '@primeuix/themes/aura';
+import { theme } from './theme.ts';
 import { createPinia } from 'pinia';
 import PrimeVue from 'primevue/config';
 import { createApp, watch } from 'vue';
@@ -21,7 +21,7 @@ async function start(): Promise<void> {
   const app = createApp(App);
   app.use(createPinia());
   app.use(i18n);
-  app.use(PrimeVue, { theme: { preset: Aura, options: { darkModeSelector: '.theme-dark' } } });
+  app.use(PrimeVue, { theme });
 
   const session = useSessionStore();
   configureApi(serverUrl, {

@@ -44,7 +44,10 @@ function hasDisplay(environment: Environment): boolean {
 /** Picks how to show the workstation, and says why when it cannot be Electron. */
 export function chooseClient(electron: ReturnType<typeof findElectron>, environment: Environment): ClientChoice {
   if ('executable' in electron) return { kind: 'electron', executable: electron.executable };
-  const why = `Electron is not available (${electron.problem.split('\n')[0]})`;
+  const problem = /failed to install/i.test(electron.problem)
+    ? 'its binary is not installed and could not be downloaded'
+    : electron.problem.split('\n')[0];
+  const why = `Electron is not available (${problem})`;
   if (!hasDisplay(environment)) return { kind: 'address', why: `${why}, and there is no display to open a browser on` };
   const browser = findBrowser(environment);
   if (!browser) return { kind: 'address', why: `${why}, and no Chromium, Chrome or Edge was found (set CHROMIUM_PATH)` };

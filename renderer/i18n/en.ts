@@ -26,6 +26,7 @@ export const en = {
     intro: 'Sign in with your username, your password and the current code from your authenticator app.',
     username: 'Username',
     password: 'Password',
+    showPassword: 'Show password',
     code: 'One-time code',
     codeHelp: 'Six digits from your authenticator app.',
     submit: 'Sign in',

@@ -1,7 +1,7 @@
 // Test fixtures: a fresh real server per test (in-memory, demo data, serving the built renderer),
 // its clock that tests may move forward, and the current one-time code of any user.
 import { fileURLToPath } from 'node:url';
-import { test as base } from '@playwright/test';
+import { expect, test as base } from '@playwright/test';
 import { loadConfig } from '../../server/config.ts';
 import { totpCode } from '../../server/identity/totp.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
@@ -50,6 +50,16 @@ export const test = base.extend<Fixtures>({
       return totpCode(user.totpSecret, clock.now());
     });
   },
+  page: async ({ page }, use) => {
+    // A page that breaks its Content-Security-Policy or throws is a failure even if it looks right.
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+    });
+    await use(page);
+    expect(problems, 'errors in the page').toEqual([]);
+  },
   signInPage: async ({ page }, use) => {
     await use(new SignInPage(page));
   },
@@ -58,4 +68,4 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };

@@ -12,7 +12,12 @@ describe('chooseClient', () => {
 
   test('falls back to Chromium on a desktop, saying why in one line', () => {
     const choice = chooseClient(noElectron, linux({ DISPLAY: ':0' }, ['/usr/bin/chromium']));
-    expect(choice).toEqual({ kind: 'browser', executable: '/usr/bin/chromium', why: 'Electron is not available (Electron failed to install correctly. Please delete node_modules/electron)' });
+    expect(choice).toEqual({ kind: 'browser', executable: '/usr/bin/chromium', why: 'Electron is not available (its binary is not installed and could not be downloaded)' });
+  });
+
+  test('passes on any other problem in one line', () => {
+    const choice = chooseClient({ problem: 'spawn ENOMEM\nmore' }, linux({ DISPLAY: ':0' }, ['/usr/bin/chromium']));
+    expect(choice).toMatchObject({ why: 'Electron is not available (spawn ENOMEM)' });
   });
 
   test('prefers the browser named by CHROMIUM_PATH', () => {
