@@ -9,9 +9,16 @@ const booleanFlag = z
 
 const positiveSeconds = z.coerce.number().int().positive();
 
+/** Digits only: z.coerce.number() would read an empty value as 0, i.e. "any free port". */
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number (0 to 65535)')
+  .transform(Number)
+  .pipe(z.number().int().max(65535));
+
 const environment = z.object({
   CONSILIUM_HOST: z.string().min(1).default('127.0.0.1'),
-  CONSILIUM_PORT: z.coerce.number().int().min(0).max(65535).default(4500),
+  CONSILIUM_PORT: port.default(4500),
   CONSILIUM_TRAINING: booleanFlag.default(false),
   /** Secret for signing access tokens (base64, at least 32 bytes). Random per start when absent. */
   CONSILIUM_TOKEN_KEY: z

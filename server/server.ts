@@ -35,12 +35,22 @@ export interface RunningServer {
 
 /** JSON bodies larger than this are refused before parsing (files travel by other routes). */
 const bodyLimitBytes = 1024 * 1024;
+/**
+ * A batched call names all its procedures in one path parameter ("identity.me,system.info,...");
+ * Fastify's default limit of 100 characters would refuse batches of more than a few calls.
+ */
+const maxBatchPathLength = 8 * 1024;
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const hasher = options.hasher ?? argon2Hasher;
   const db = await openDatabase();
-  const app = Fastify({ logger: loggerOptions(config, options.logStream), bodyLimit: bodyLimitBytes, forceCloseConnections: true });
+  const app = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    bodyLimit: bodyLimitBytes,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: maxBatchPathLength },
+  });
   try {
     await seedReferenceData(db.prisma);
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);

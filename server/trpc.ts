@@ -48,7 +48,8 @@ const t = initTRPC.context<Context>().create({
     let data: ErrorShapeData = { appCode: 'internal', details: {}, fields: {} };
     if (cause instanceof DomainError) data = { appCode: cause.code, details: cause.details, fields: {} };
     else if (cause instanceof z.ZodError) data = { appCode: 'invalid_input', details: {}, fields: fieldErrors(cause) };
-    else if (error.code !== 'INTERNAL_SERVER_ERROR') data.appCode = error.code === 'BAD_REQUEST' ? 'invalid_input' : 'internal';
+    else if (error.code === 'BAD_REQUEST') data.appCode = 'invalid_input';
+    else if (error.code === 'NOT_FOUND') data.appCode = 'not_found';
     const message = data.appCode === 'invalid_input' && cause instanceof z.ZodError
       ? `Invalid input: ${Object.entries(data.fields).map(([field, messages]) => `${field} (${messages.join('; ')})`).join(', ')}`
       : data.appCode === 'internal' && error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
@@ -57,13 +58,31 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Turns domain errors thrown below into typed tRPC errors. */
+function transportError(cause: DomainError): TRPCError {
+  return new TRPCError({ code: transportCodes[cause.code], message: cause.code, cause });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** A subscription's stream, with domain errors raised while it runs turned into tRPC errors too. */
+async function* translatingDomainErrors(stream: AsyncIterable<unknown>): AsyncGenerator<unknown, unknown> {
+  try {
+    return yield* stream;
+  } catch (error) {
+    throw error instanceof DomainError ? transportError(error) : error;
+  }
+}
+
+/**
+ * Turns domain errors thrown below into typed tRPC errors: those of the procedure call, and those a
+ * subscription raises later, while its stream runs (after this middleware has returned).
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: transportCodes[cause.code], message: cause.code, cause });
-  }
+  if (!result.ok && result.error.cause instanceof DomainError) throw transportError(result.error.cause);
+  if (result.ok && isAsyncIterable(result.data)) return { ...result, data: translatingDomainErrors(result.data) };
   return result;
 });
 

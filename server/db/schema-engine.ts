@@ -5,12 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type * as SchemaEngineWasm from '@prisma/schema-engine-wasm';
 
 const require = createRequire(import.meta.url);
 export const prismaSchemaPath = new URL('./schema.prisma', import.meta.url);
 export const schemaSqlPath = new URL('./schema.sql', import.meta.url);
 
-type Bindings = typeof import('@prisma/schema-engine-wasm');
+type Bindings = typeof SchemaEngineWasm;
 type Engine = Awaited<ReturnType<Bindings['SchemaEngine']['new']>>;
 
 let bindings: Promise<Bindings> | undefined;

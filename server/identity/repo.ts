@@ -7,7 +7,6 @@ export const signInUserSelect = {
   totpSecret: true,
   totpLastStep: true,
   status: true,
-  failedSignIns: true,
   lockedUntil: true,
 } satisfies Prisma.UserSelect;
 
@@ -49,22 +48,40 @@ export class IdentityRepo {
     return this.#db.user.findUnique({ where: { username }, select: signInUserSelect });
   }
 
-  recordFailure(userId: string, failedSignIns: number, lockedUntil: Date | null) {
-    return this.#db.user.update({ where: { id: userId }, data: { failedSignIns, lockedUntil } });
+  /**
+   * Counts a failed sign-in in one atomic increment (so that concurrent failures all count) and
+   * returns the user's consecutive failures, this one included.
+   */
+  async countFailure(userId: string): Promise<number> {
+    const user = await this.#db.user.update({
+      where: { id: userId },
+      data: { failedSignIns: { increment: 1 } },
+      select: { failedSignIns: true },
+    });
+    return user.failedSignIns;
+  }
+
+  lockAccount(userId: string, lockedUntil: Date) {
+    return this.#db.user.update({ where: { id: userId }, data: { failedSignIns: 0, lockedUntil } });
   }
 
   findMe(userId: string) {
     return this.#db.user.findUnique({ where: { id: userId }, select: meSelect });
   }
 
-  /** Records a successful sign-in and opens its session with a first refresh token, atomically. */
+  /**
+   * Records a successful sign-in and opens its session with a first refresh token, atomically.
+   * Returns null, changing nothing, when a concurrent sign-in has meanwhile used this code's step or
+   * locked the account: the checks the caller made on the user it read no longer hold.
+   */
   openSession(input: { userId: string; totpStep: number; now: Date; expiresAt: Date; tokenHash: string }) {
     const { userId, totpStep, now, expiresAt, tokenHash } = input;
     return this.#db.$transaction(async (tx) => {
-      await tx.user.update({
-        where: { id: userId },
+      const updated = await tx.user.updateMany({
+        where: { id: userId, totpLastStep: { lt: totpStep }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
         data: { failedSignIns: 0, lockedUntil: null, totpLastStep: totpStep },
       });
+      if (updated.count !== 1) return null;
       return tx.session.create({
         data: {
           userId,

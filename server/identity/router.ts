@@ -13,7 +13,14 @@ export const identityRouter = router({
   me: authedProcedure.query(({ ctx }) => ctx.services.identity.me(ctx.caller)),
   /** Tells a signed-in client at once when its session is ended elsewhere (revoked, token reuse). */
   sessionEnded: authedProcedure.subscription(async function* ({ ctx, signal }) {
-    for await (const [sessionId, reason] of on(ctx.services.identity.sessionEvents, 'ended', { signal })) {
+    const ended = on(ctx.services.identity.sessionEvents, 'ended', { signal });
+    // Listening now: look once more, so an end between authentication and here is not missed.
+    const already = await ctx.services.identity.endReason(ctx.caller);
+    if (already) {
+      yield { reason: already };
+      return;
+    }
+    for await (const [sessionId, reason] of ended) {
       if (sessionId === ctx.caller.sessionId) {
         yield { reason: reason as SessionEndReason };
         return;

@@ -55,15 +55,20 @@ export class IdentityService {
     const wait = Math.max(throttle.retryAfterSeconds(userKey), throttle.retryAfterSeconds(addressKey));
     if (wait > 0) throw new DomainError('too_many_attempts', { retryAfterSeconds: wait });
 
+    // Count the attempt before checking it, and forgive it on success: attempts made in parallel
+    // (one batched request can carry many) must not all pass while the first is being verified.
+    throttle.fail(userKey);
+    throttle.fail(addressKey);
+
     const user = await repo.findUserForSignIn(input.username);
     const fail = async (code: 'invalid_credentials' | 'wrong_code' | 'code_already_used'): Promise<never> => {
-      throttle.fail(userKey);
-      throttle.fail(addressKey);
       if (user) {
-        const failures = user.failedSignIns + 1;
-        const lockedUntil = failures >= lockAfterFailures ? new Date(clock.now().getTime() + lockMinutes * 60_000) : null;
-        await repo.recordFailure(user.id, lockedUntil ? 0 : failures, lockedUntil);
-        if (lockedUntil) throw new DomainError('account_locked', { until: lockedUntil.toISOString() });
+        const failures = await repo.countFailure(user.id);
+        if (failures >= lockAfterFailures) {
+          const lockedUntil = new Date(clock.now().getTime() + lockMinutes * 60_000);
+          await repo.lockAccount(user.id, lockedUntil);
+          throw new DomainError('account_locked', { until: lockedUntil.toISOString() });
+        }
       }
       throw new DomainError(code);
     };
@@ -81,8 +86,6 @@ export class IdentityService {
     const code = checkTotpCode(user.totpSecret, input.code, user.totpLastStep, now);
     if (!code.valid) return fail(code.replayed ? 'code_already_used' : 'wrong_code');
 
-    throttle.clear(userKey);
-    throttle.clear(addressKey);
     const refreshToken = newRefreshToken();
     const session = await repo.openSession({
       userId: user.id,
@@ -91,6 +94,16 @@ export class IdentityService {
       expiresAt: new Date(now.getTime() + this.#d.sessions.maxSeconds * 1000),
       tokenHash: hashRefreshToken(refreshToken),
     });
+    if (!session) {
+      // A concurrent attempt used this code first, or failed often enough to lock the account.
+      const current = await repo.findUserForSignIn(input.username);
+      if (current?.lockedUntil && current.lockedUntil > now) {
+        throw new DomainError('account_locked', { until: current.lockedUntil.toISOString() });
+      }
+      return fail('code_already_used');
+    }
+    throttle.clear(userKey);
+    throttle.clear(addressKey);
     return this.#tokenPair({ userId: user.id, sessionId: session.id }, refreshToken, now);
   }
 
@@ -135,6 +148,12 @@ export class IdentityService {
   async revokeAllSessions(userId: string): Promise<void> {
     const ended = await this.#d.repo.revokeUserSessions(userId, 'revoked', this.#d.clock.now());
     for (const sessionId of ended) this.sessionEvents.emit('ended', sessionId, 'revoked');
+  }
+
+  /** Why the caller's session was ended, or undefined while it is open. */
+  async endReason(caller: Caller): Promise<SessionEndReason | undefined> {
+    const session = await this.#d.repo.findSession(caller.sessionId);
+    return session?.revokedAt ? ((session.revokedReason ?? 'revoked') as SessionEndReason) : undefined;
   }
 
   async me(caller: Caller): Promise<MeView> {

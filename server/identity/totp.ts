@@ -26,7 +26,11 @@ export type TotpCheck = { valid: true; step: number } | { valid: false; replayed
  */
 export function checkTotpCode(secret: string, code: string, lastStep: number, at: Date): TotpCheck {
   const epoch = Math.floor(at.getTime() / 1000);
-  const fresh = verifySync({ secret, token: code, epoch, epochTolerance: toleranceSeconds, afterTimeStep: lastStep });
+  // otplib throws when afterTimeStep lies beyond the window (e.g. after the clock was set back);
+  // every step in the window is then already used, which the window's last step expresses too.
+  const lastWindowStep = Math.floor((epoch + toleranceSeconds) / totpPeriodSeconds);
+  const afterTimeStep = Math.min(lastStep, lastWindowStep);
+  const fresh = verifySync({ secret, token: code, epoch, epochTolerance: toleranceSeconds, afterTimeStep });
   if (fresh.valid && 'timeStep' in fresh) return { valid: true, step: fresh.timeStep };
   const any = verifySync({ secret, token: code, epoch, epochTolerance: toleranceSeconds });
   return { valid: false, replayed: any.valid };

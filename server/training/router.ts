@@ -7,7 +7,8 @@ export const trainingRouter = router({
     while (!signal?.aborted) {
       const codes = await ctx.services.training.demoCodes();
       yield codes;
-      const wait = Math.max(50, new Date(codes.validUntil).getTime() - Date.now());
+      // By the service's clock, which made validUntil (not Date.now(): the clock may be another).
+      const wait = Math.max(50, ctx.services.training.msUntilStale(codes));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(wait, totpPeriodSeconds * 1000));
         signal?.addEventListener('abort', () => {

@@ -30,6 +30,11 @@ export class TrainingService {
     this.#training = training;
   }
 
+  /** Milliseconds until `codes` stop being current, by the clock that made them. */
+  msUntilStale(codes: DemoCodes): number {
+    return new Date(codes.validUntil).getTime() - this.#clock.now().getTime();
+  }
+
   async demoCodes(): Promise<DemoCodes> {
     if (!this.#training) throw new DomainError('training_only');
     const now = this.#clock.now();

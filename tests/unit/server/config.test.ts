@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../../server/config.ts';
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('Expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('without settings the server listens on 127.0.0.1:4500, not in training, with the default lifetimes', () => {
+    const config = loadConfig({ CONSILIUM_RENDERER_DIR: '/srv/renderer' });
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 4500,
+      ephemeral: false,
+      training: false,
+      demo: false,
+      tokenKey: undefined,
+      accessTokenSeconds: 300,
+      sessionIdleSeconds: 30 * 60,
+      sessionMaxSeconds: 12 * 60 * 60,
+      rendererDir: '/srv/renderer',
+      logLevel: 'info',
+    });
+  });
+
+  test('reads the settings from the environment', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({
+      CONSILIUM_HOST: '0.0.0.0',
+      CONSILIUM_PORT: '8443',
+      CONSILIUM_TRAINING: 'yes',
+      CONSILIUM_TOKEN_KEY: key,
+      CONSILIUM_ACCESS_TOKEN_SECONDS: '60',
+      CONSILIUM_SESSION_IDLE_SECONDS: '600',
+      CONSILIUM_SESSION_MAX_SECONDS: '3600',
+      CONSILIUM_LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8443,
+      training: true,
+      demo: false,
+      accessTokenSeconds: 60,
+      sessionIdleSeconds: 600,
+      sessionMaxSeconds: 3600,
+      logLevel: 'warn',
+    });
+    expect(config.tokenKey).toEqual(new Uint8Array(Buffer.alloc(32, 7)));
+  });
+
+  test.each(['abc', '70000', '-1', '80.5', ' '])('refuses CONSILIUM_PORT=%s and names the variable', (port) => {
+    const error = configError(() => loadConfig({ CONSILIUM_PORT: port }));
+    expect(error.message).toContain('CONSILIUM_PORT');
+  });
+
+  test('refuses an empty CONSILIUM_PORT rather than listening on a random port', () => {
+    const error = configError(() => loadConfig({ CONSILIUM_PORT: '' }));
+    expect(error.message).toContain('CONSILIUM_PORT');
+  });
+
+  test('CONSILIUM_PORT=0 asks for any free port', () => {
+    expect(loadConfig({ CONSILIUM_PORT: '0' }).port).toBe(0);
+  });
+
+  test('names every bad variable at once', () => {
+    const error = configError(() => loadConfig({ CONSILIUM_PORT: 'abc', CONSILIUM_LOG_LEVEL: 'loud', CONSILIUM_TRAINING: 'maybe' }));
+    expect(error.message).toContain('CONSILIUM_PORT');
+    expect(error.message).toContain('CONSILIUM_LOG_LEVEL');
+    expect(error.message).toContain('CONSILIUM_TRAINING');
+  });
+
+  test('refuses a token key shorter than 32 bytes, naming the variable', () => {
+    const error = configError(() => loadConfig({ CONSILIUM_TOKEN_KEY: Buffer.alloc(16).toString('base64') }));
+    expect(error.message).toContain('CONSILIUM_TOKEN_KEY');
+  });
+
+  test('refuses a session lifetime of zero', () => {
+    expect(configError(() => loadConfig({ CONSILIUM_SESSION_IDLE_SECONDS: '0' })).message).toContain('CONSILIUM_SESSION_IDLE_SECONDS');
+  });
+
+  test('refuses an unknown command-line option and lists the known ones', () => {
+    const error = configError(() => loadConfig({}, ['--ephemeral', '--durable']));
+    expect(error.message).toContain('--durable');
+    expect(error.message).toContain('--ephemeral');
+    expect(error.message).toContain('--demo');
+  });
+
+  test('--ephemeral keeps everything in memory without training mode', () => {
+    expect(loadConfig({}, ['--ephemeral'])).toMatchObject({ ephemeral: true, training: false, demo: false });
+  });
+
+  test('--demo implies training mode and memory-only storage', () => {
+    expect(loadConfig({}, ['--demo'])).toMatchObject({ demo: true, training: true, ephemeral: true });
+  });
+});
