@@ -39,3 +39,8 @@ export const countries: readonly CountryReference[] = [
 
 /** The pseudo-HCP code that guest users choose when their hospital is not an ERN member. */
 export const guestAccessHcpCode = '0000';
+
+/** The country's English name, or its code when it is not an EU/EEA country. */
+export function countryName(code: string): string {
+  return countries.find((country) => country.code === code)?.name ?? code;
+}

@@ -1,6 +1,5 @@
 // The app's one connection to the server, rebuilt when the signed-in user changes.
-import type { SessionHooks, ApiClient } from './client.ts';
-import { connect, type Connection } from './client.ts';
+import { type ApiClient, connect, type Connection, type SessionHooks } from './client.ts';
 
 let serverUrl = '';
 let hooks: SessionHooks | undefined;

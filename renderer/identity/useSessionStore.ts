@@ -7,7 +7,12 @@ import { api, reconnect } from '../api/index.ts';
 import type { SessionVault } from './vault.ts';
 
 /** Why the user is on the sign-in page, shown there as a message. */
-export type SignInReason = 'signed_out' | 'session_expired' | 'session_revoked' | 'account_deactivated';
+export const signInReasons = ['signed_out', 'session_expired', 'session_revoked', 'account_deactivated'] as const;
+export type SignInReason = (typeof signInReasons)[number];
+
+export function isSignInReason(value: unknown): value is SignInReason {
+  return (signInReasons as readonly unknown[]).includes(value);
+}
 
 export const useSessionStore = defineStore('session', () => {
   const accessToken = ref<string>();
@@ -82,7 +87,3 @@ export const useSessionStore = defineStore('session', () => {
 
   return { accessToken, me, signedIn, endedReason, useVault, reloadMe, signIn, refresh, signOut, end };
 });
-
-function isSignInReason(value: string): value is SignInReason {
-  return ['signed_out', 'session_expired', 'session_revoked', 'account_deactivated'].includes(value);
-}
