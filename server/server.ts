@@ -80,7 +80,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       reply.header('Referrer-Policy', 'no-referrer');
       reply.header('Cache-Control', 'no-store');
     });
-    if (config.rendererDir) await serveRenderer(app, config.rendererDir);
+    await serveRenderer(app, config.rendererDir);
 
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -104,17 +104,22 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   }
 }
 
-/** Serves the built renderer, with its CSP, and index.html for the app's own routes. */
-async function serveRenderer(app: FastifyInstance, rendererDir: string): Promise<void> {
+/**
+ * Serves the built renderer (if any), with its CSP, and index.html for the app's own routes.
+ * Unknown paths get a plain 404 from our handler: Fastify's default one logs the URL, query included.
+ */
+async function serveRenderer(app: FastifyInstance, rendererDir: string | undefined): Promise<void> {
   const csp = contentSecurityPolicy([]);
-  await app.register(fastifyStatic, {
-    root: rendererDir,
-    index: 'index.html',
-    setHeaders: (reply) => reply.header('Content-Security-Policy', csp),
-  });
+  if (rendererDir) {
+    await app.register(fastifyStatic, {
+      root: rendererDir,
+      index: 'index.html',
+      setHeaders: (reply) => reply.header('Content-Security-Policy', csp),
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/trpc') && (request.headers.accept ?? '').includes('text/html');
-    if (!wantsPage) return reply.code(404).send({ error: 'not_found' });
+    if (!rendererDir || !wantsPage) return reply.code(404).send({ error: 'not_found' });
     return reply.header('Content-Security-Policy', csp).sendFile('index.html');
   });
 }
