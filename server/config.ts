@@ -1,7 +1,9 @@
 // Server settings, read once from the environment and command line and validated with zod.
 import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DataKeyError, loadDataKey } from './db/durable/keys.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -30,6 +32,11 @@ const environment = z.object({
   CONSILIUM_SESSION_MAX_SECONDS: positiveSeconds.default(12 * 60 * 60),
   CONSILIUM_RENDERER_DIR: z.string().optional(),
   CONSILIUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the encrypted journal and snapshots live; required unless --ephemeral or --demo. */
+  CONSILIUM_DATA_DIR: z.string().min(1).optional(),
+  CONSILIUM_DATA_KEY: z.string().min(1).optional(),
+  CONSILIUM_DATA_KEY_FILE: z.string().min(1).optional(),
+  CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
 });
 
 export interface ServerConfig {
@@ -48,6 +55,9 @@ export interface ServerConfig {
   /** The built renderer to serve to browsers, if any. */
   readonly rendererDir: string | undefined;
   readonly logLevel: z.infer<typeof environment>['CONSILIUM_LOG_LEVEL'];
+  /** Durable storage: the data directory and the operator's data key (absent when ephemeral). */
+  readonly storage: { readonly dir: string; readonly dataKey: Buffer } | undefined;
+  readonly snapshotSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -66,10 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   if (unknown.length > 0) throw new ConfigError(`Unknown option ${unknown.join(', ')}. Options: --ephemeral, --demo`);
   const e = parsed.data;
   const demo = argv.includes('--demo');
+  const ephemeral = argv.includes('--ephemeral') || demo;
   return {
     host: e.CONSILIUM_HOST,
     port: e.CONSILIUM_PORT,
-    ephemeral: argv.includes('--ephemeral') || demo,
+    ephemeral,
     training: e.CONSILIUM_TRAINING || demo,
     demo,
     tokenKey: e.CONSILIUM_TOKEN_KEY ? new Uint8Array(Buffer.from(e.CONSILIUM_TOKEN_KEY, 'base64')) : undefined,
@@ -78,5 +89,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     sessionMaxSeconds: e.CONSILIUM_SESSION_MAX_SECONDS,
     rendererDir: e.CONSILIUM_RENDERER_DIR ?? (existsSync(defaultRendererDir) ? defaultRendererDir : undefined),
     logLevel: e.CONSILIUM_LOG_LEVEL,
+    storage: ephemeral ? undefined : storageConfig(e),
+    snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
   };
+}
+
+function storageConfig(e: z.infer<typeof environment>): ServerConfig['storage'] {
+  if (!e.CONSILIUM_DATA_DIR) {
+    throw new ConfigError(
+      'No storage: set CONSILIUM_DATA_DIR (with CONSILIUM_DATA_KEY or CONSILIUM_DATA_KEY_FILE) to keep data, ' +
+        'or start with --ephemeral (memory only: everything is lost when the server stops) or --demo (ephemeral, with training data).',
+    );
+  }
+  const dir = resolve(e.CONSILIUM_DATA_DIR);
+  if (e.CONSILIUM_DATA_KEY_FILE && !relative(dir, resolve(e.CONSILIUM_DATA_KEY_FILE)).startsWith('..')) {
+    throw new ConfigError('CONSILIUM_DATA_KEY_FILE must not be inside CONSILIUM_DATA_DIR: a key stored next to the data protects nothing.');
+  }
+  try {
+    const dataKey = loadDataKey(e.CONSILIUM_DATA_KEY, e.CONSILIUM_DATA_KEY_FILE, 'CONSILIUM_DATA_KEY');
+    if (!dataKey) throw new ConfigError('CONSILIUM_DATA_DIR needs a data key: set CONSILIUM_DATA_KEY or CONSILIUM_DATA_KEY_FILE (32 random bytes, base64).');
+    return { dir, dataKey };
+  } catch (error) {
+    if (error instanceof DataKeyError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

@@ -1,18 +1,18 @@
 // Runs the server as a process: refuses what it cannot do yet, explains a busy port, stops on signals.
 import { ConfigError, type ServerConfig } from './config.ts';
+import { JournalCorruptError, WrongKeyError } from './db/durable/journal.ts';
+import { DataDirectoryBusyError } from './db/durable/lock.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 export async function runServer(config: ServerConfig): Promise<RunningServer> {
-  if (!config.ephemeral) {
-    throw new ConfigError(
-      'Durable storage (the encrypted journal) is not available in this version. Start with --ephemeral ' +
-        '(memory only: everything is lost when the server stops) or --demo (ephemeral, with training data).',
-    );
-  }
   let server: RunningServer;
   try {
     server = await startServer(config);
   } catch (error) {
+    if (error instanceof WrongKeyError) {
+      throw new ConfigError(`${error.message} Check CONSILIUM_DATA_KEY or CONSILIUM_DATA_KEY_FILE; nothing in ${config.storage?.dir} was changed.`);
+    }
+    if (error instanceof JournalCorruptError || error instanceof DataDirectoryBusyError) throw new ConfigError(error.message);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConfigError(
         `Port ${config.port} on ${config.host} is already in use: is Consilium already running? ` +
@@ -34,6 +34,13 @@ export async function runServer(config: ServerConfig): Promise<RunningServer> {
       },
     );
   };
+  // An operator's on-demand snapshot: kill -USR2 <pid>.
+  process.on('SIGUSR2', () => {
+    server.snapshot().then(
+      (info) => server.log.info({ snapshot: info.name }, 'snapshot written on request'),
+      (error: unknown) => server.log.error({ error: (error as Error).message }, 'snapshot on request failed'),
+    );
+  });
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   return server;

@@ -10,6 +10,10 @@ import { type Clock, systemClock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { contextFactory } from './context.ts';
 import { type Database, openDatabase } from './db/database.ts';
+import { deriveKeys } from './db/durable/keys.ts';
+import type { SnapshotInfo } from './db/durable/snapshots.ts';
+import type { DurableStore } from './db/durable/store.ts';
+import { newTokenKey } from './identity/tokens.ts';
 import { seedDemoAccounts } from './demo/accounts.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
@@ -30,7 +34,22 @@ export interface RunningServer {
   readonly services: Services;
   readonly db: Database;
   readonly log: FastifyInstance['log'];
+  /** Takes a snapshot now (durable servers only). */
+  snapshot(): Promise<SnapshotInfo>;
   close(): Promise<void>;
+}
+
+/** Snapshots every `seconds` when something was written since the last one. */
+function scheduleSnapshots(store: DurableStore, seconds: number, log: FastifyInstance['log']): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    if (store.recordsSinceSnapshot === 0) return;
+    store.snapshot().then(
+      (info) => log.info({ snapshot: info.name }, 'snapshot written'),
+      (error: unknown) => log.error({ stack: stackFrames(error) }, 'snapshot failed'),
+    );
+  }, seconds * 1000);
+  timer.unref();
+  return timer;
 }
 
 /** JSON bodies larger than this are refused before parsing (files travel by other routes). */
@@ -44,7 +63,8 @@ const maxBatchPathLength = 8 * 1024;
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const hasher = options.hasher ?? argon2Hasher;
-  const db = await openDatabase();
+  const keys = config.storage ? deriveKeys(config.storage.dataKey) : undefined;
+  const db = await openDatabase(config.storage && keys ? { dir: config.storage.dir, keys, now: () => clock.now() } : undefined);
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     bodyLimit: bodyLimitBytes,
@@ -54,7 +74,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     await seedReferenceData(db.prisma);
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
-    const services = createServices(db, config, { clock, hasher });
+    const services = createServices(db, config, { clock, hasher, tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey() });
 
     registerCors(app);
     await app.register(ws, {
@@ -82,6 +102,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     });
     await serveRenderer(app, config.rendererDir);
 
+    if (db.store) {
+      const { recovery } = db.store;
+      app.log.info({ snapshot: recovery.snapshot, replayed: recovery.replayedRecords, lastSeq: Number(recovery.lastSeq), damagedSnapshots: recovery.damagedSnapshots }, 'database recovered');
+      if (recovery.tornTail) app.log.warn({ tornTail: recovery.tornTail }, 'a torn record at the end of the journal was set aside (it was never acknowledged)');
+    }
+    const snapshots = db.store ? scheduleSnapshots(db.store, config.snapshotSeconds, app.log) : undefined;
+
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -92,8 +119,15 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       services,
       db,
       log: app.log,
+      snapshot: async () => {
+        if (!db.store) throw new Error('An ephemeral server keeps no snapshots');
+        return db.store.snapshot();
+      },
       close: async () => {
+        clearInterval(snapshots);
         await app.close();
+        // A snapshot at shutdown makes the next start quick: nothing to replay.
+        if (db.store && db.store.recordsSinceSnapshot > 0) await db.store.snapshot().catch((error: unknown) => app.log.error({ stack: stackFrames(error) }, 'snapshot at shutdown failed'));
         await db.close();
       },
     };

@@ -6,7 +6,7 @@ import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { IdentityRepo } from './identity/repo.ts';
 import { IdentityService } from './identity/service.ts';
 import { FailureThrottle } from './identity/throttle.ts';
-import { AccessTokens, newTokenKey } from './identity/tokens.ts';
+import { AccessTokens } from './identity/tokens.ts';
 import { SystemService } from './system/service.ts';
 import { TrainingService } from './training/service.ts';
 
@@ -19,6 +19,8 @@ export interface Services {
 export interface ServicePorts {
   readonly clock: Clock;
   readonly hasher?: PasswordHasher;
+  /** Signs access tokens; the same key must be used across restarts for sessions to survive. */
+  readonly tokenKey: Uint8Array;
 }
 
 export function createServices(db: Database, config: ServerConfig, ports: ServicePorts): Services {
@@ -28,7 +30,7 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
       repo: new IdentityRepo(db.prisma),
       clock,
       hasher: ports.hasher ?? argon2Hasher,
-      tokens: new AccessTokens(config.tokenKey ?? newTokenKey(), config.accessTokenSeconds),
+      tokens: new AccessTokens(ports.tokenKey, config.accessTokenSeconds),
       throttle: new FailureThrottle(clock),
       sessions: { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds },
     }),

@@ -1,42 +1,74 @@
-// The only module that opens the database: SQLite in memory behind Prisma. Everything else receives
-// the `Database` it returns, so the durable journal can wrap this one place.
+// The only module that opens the database: SQLite in memory behind Prisma. Ephemeral (memory only),
+// or durable: recovered at start from encrypted snapshots and journal, every write journaled.
 import { readFileSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import type { DataKeys } from './durable/keys.ts';
+import { type DurableStore, openDurableStore } from './durable/store.ts';
 import { PrismaClient } from './generated/client.ts';
 
 export type { PrismaClient } from './generated/client.ts';
 
 export interface Database {
   readonly prisma: PrismaClient;
-  /** The raw connection under Prisma, for schema setup, snapshots and journaling. */
+  /** The raw connection under Prisma, for schema checks and snapshots. Never write through it. */
   readonly sqlite: BetterSqlite3.Database;
+  /** The journal and snapshots, when durable. */
+  readonly store: DurableStore | undefined;
   close(): Promise<void>;
 }
 
-const schemaSql = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8');
+export interface DurableOptions {
+  readonly dir: string;
+  readonly keys: DataKeys;
+  readonly now: () => Date;
+}
 
-/** Opens a new, empty in-memory database with the schema applied. */
-export async function openDatabase(): Promise<Database> {
-  const factory = new PrismaBetterSqlite3({ url: ':memory:' });
-  let sqlite: BetterSqlite3.Database | undefined;
-  const connect = factory.connect.bind(factory);
-  // The adapter opens its own connection; keep a handle on it (the adapter exposes it as `client`).
-  factory.connect = async () => {
-    const adapter = (await connect()) as SqlDriverAdapter & { client: BetterSqlite3.Database };
-    sqlite = adapter.client;
-    return adapter;
-  };
-  const prisma = new PrismaClient({ adapter: factory });
+export const schemaSql = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8');
+
+type BetterSqlite3Adapter = SqlDriverAdapter & { client: BetterSqlite3.Database };
+
+/** Opens the in-memory database: empty with the schema, or recovered from `durable.dir`. */
+export async function openDatabase(durable?: DurableOptions): Promise<Database> {
+  const base = new PrismaBetterSqlite3({ url: ':memory:' });
+  // The adapter opens its own connection and keeps it in `client`; we need that handle too.
+  const connect = () => base.connect() as Promise<BetterSqlite3Adapter>;
+  if (durable) {
+    const store = await openDurableStore({ dir: durable.dir, keys: durable.keys, connect, schemaSql, now: durable.now });
+    const prisma = new PrismaClient({ adapter: store.factory });
+    return {
+      prisma,
+      get sqlite() {
+        return store.sqlite;
+      },
+      store,
+      close: async () => {
+        await prisma.$disconnect();
+        await store.close();
+      },
+    };
+  }
+  let adapter: BetterSqlite3Adapter | undefined;
+  const prisma = new PrismaClient({
+    adapter: {
+      provider: base.provider,
+      adapterName: base.adapterName,
+      connect: async () => {
+        adapter = await connect();
+        return adapter;
+      },
+    },
+  });
   await prisma.$connect();
-  if (!sqlite) throw new Error('The database adapter did not open a connection');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.exec(schemaSql);
-  const handle = sqlite;
+  if (!adapter) throw new Error('The database adapter did not open a connection');
+  adapter.client.pragma('foreign_keys = ON');
+  adapter.client.exec(schemaSql);
+  const sqlite = adapter.client;
   return {
     prisma,
-    sqlite: handle,
+    sqlite,
+    store: undefined,
     // $disconnect closes the in-memory database for good: call it once, at shutdown.
     close: () => prisma.$disconnect(),
   };

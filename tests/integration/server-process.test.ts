@@ -56,12 +56,12 @@ describe('refusals at start', () => {
     expect(await server.exited).toBe(0);
   });
 
-  test('without --ephemeral or --demo it refuses to start, explaining the options', async () => {
+  test('without storage settings, --ephemeral or --demo it refuses to start, explaining the options', async () => {
     const server = spawnServer([], { CONSILIUM_PORT: String(await freePort()), CONSILIUM_LOG_LEVEL: 'warn' });
     const code = await server.exited;
     expect(code).not.toBe(0);
     expect(typeof code).toBe('number');
-    expect(server.stderr()).toContain('Durable storage');
+    expect(server.stderr()).toContain('CONSILIUM_DATA_DIR');
     expect(server.stderr()).toContain('--ephemeral');
     expect(server.stdout()).not.toContain('listening');
   });

@@ -13,11 +13,11 @@ function configError(run: () => unknown): ConfigError {
 
 describe('loadConfig', () => {
   test('without settings the server listens on 127.0.0.1:4500, not in training, with the default lifetimes', () => {
-    const config = loadConfig({ CONSILIUM_RENDERER_DIR: '/srv/renderer' });
+    const config = loadConfig({ CONSILIUM_RENDERER_DIR: '/srv/renderer' }, ['--ephemeral']);
     expect(config).toEqual({
       host: '127.0.0.1',
       port: 4500,
-      ephemeral: false,
+      ephemeral: true,
       training: false,
       demo: false,
       tokenKey: undefined,
@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       sessionMaxSeconds: 12 * 60 * 60,
       rendererDir: '/srv/renderer',
       logLevel: 'info',
+      storage: undefined,
+      snapshotSeconds: 3600,
     });
   });
 
@@ -40,7 +42,7 @@ describe('loadConfig', () => {
       CONSILIUM_SESSION_IDLE_SECONDS: '600',
       CONSILIUM_SESSION_MAX_SECONDS: '3600',
       CONSILIUM_LOG_LEVEL: 'warn',
-    });
+    }, ['--ephemeral']);
     expect(config).toMatchObject({
       host: '0.0.0.0',
       port: 8443,
@@ -65,7 +67,7 @@ describe('loadConfig', () => {
   });
 
   test('CONSILIUM_PORT=0 asks for any free port', () => {
-    expect(loadConfig({ CONSILIUM_PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ CONSILIUM_PORT: '0' }, ['--ephemeral']).port).toBe(0);
   });
 
   test('names every bad variable at once', () => {
@@ -97,5 +99,41 @@ describe('loadConfig', () => {
 
   test('--demo implies training mode and memory-only storage', () => {
     expect(loadConfig({}, ['--demo'])).toMatchObject({ demo: true, training: true, ephemeral: true });
+  });
+
+  describe('storage', () => {
+    const key = Buffer.alloc(32, 9).toString('base64');
+
+    test('without a data directory or --ephemeral it refuses, explaining both ways', () => {
+      const error = configError(() => loadConfig({}));
+      expect(error.message).toContain('CONSILIUM_DATA_DIR');
+      expect(error.message).toContain('--ephemeral');
+    });
+
+    test('a data directory with its key makes the server durable', () => {
+      const config = loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium', CONSILIUM_DATA_KEY: key });
+      expect(config.ephemeral).toBe(false);
+      expect(config.storage).toEqual({ dir: '/var/lib/consilium', dataKey: Buffer.alloc(32, 9) });
+    });
+
+    test('a data directory without a key is refused', () => {
+      expect(configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium' })).message).toContain('CONSILIUM_DATA_KEY');
+    });
+
+    test('a key of the wrong length is refused, naming the variable', () => {
+      const error = configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/d', CONSILIUM_DATA_KEY: Buffer.alloc(16).toString('base64') }));
+      expect(error.message).toContain('CONSILIUM_DATA_KEY');
+      expect(error.message).toContain('16 bytes');
+    });
+
+    test('a key file inside the data directory is refused', () => {
+      const error = configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium', CONSILIUM_DATA_KEY_FILE: '/var/lib/consilium/key' }));
+      expect(error.message).toContain('must not be inside');
+    });
+
+    test('an unreadable key file is named', () => {
+      const error = configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/d', CONSILIUM_DATA_KEY_FILE: '/nonexistent/consilium.key' }));
+      expect(error.message).toContain('/nonexistent/consilium.key');
+    });
   });
 });

@@ -1,0 +1,44 @@
+// The operator's data key and the keys derived from it: one for the journal, one for snapshots,
+// one for signing access tokens (so sessions survive a restart). The data key comes from the
+// environment or a key file and is never written next to the data.
+import { hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+export interface DataKeys {
+  readonly journal: Buffer;
+  readonly snapshot: Buffer;
+  readonly token: Uint8Array;
+}
+
+export class DataKeyError extends Error {}
+
+function derive(dataKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `consilium ${purpose} v1`, 32));
+}
+
+export function deriveKeys(dataKey: Buffer): DataKeys {
+  return { journal: derive(dataKey, 'journal'), snapshot: derive(dataKey, 'snapshot'), token: new Uint8Array(derive(dataKey, 'access tokens')) };
+}
+
+/** Decodes a base64 data key of exactly 32 bytes; `source` names where it came from in errors. */
+export function parseDataKey(text: string, source: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) {
+    throw new DataKeyError(`${source} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`); it holds ${key.length} bytes.`);
+  }
+  return key;
+}
+
+/** Reads a key given inline or as a file path. */
+export function loadDataKey(inline: string | undefined, file: string | undefined, name: string): Buffer | undefined {
+  if (inline && file) throw new DataKeyError(`Set ${name} or ${name}_FILE, not both.`);
+  if (inline) return parseDataKey(inline, name);
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DataKeyError(`Cannot read ${name}_FILE (${file}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+  }
+  return parseDataKey(text, `${name}_FILE (${file})`);
+}
