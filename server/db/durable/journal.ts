@@ -191,7 +191,7 @@ export class JournalWriter {
     const seq = this.#lastSeq + 1n;
     this.#pending.push({ seq, bytes: encodeRecord(this.#key, seq, statements) });
     this.#lastSeq = seq;
-    this.#flushing ??= this.#flush();
+    this.#startFlush();
     return seq;
   }
 
@@ -233,13 +233,16 @@ export class JournalWriter {
       this.#waiters = [];
       for (const waiter of waiters) waiter.reject(new JournalUnavailableError(error));
       // Keep the unwritten records in order and try again: the memory already holds them.
-      this.#retry = setTimeout(() => {
-        this.#flushing ??= this.#flush();
-      }, 1000);
+      this.#retry = setTimeout(() => this.#startFlush(), 1000);
       this.#retry.unref();
     } finally {
       this.#flushing = undefined;
     }
+  }
+
+  /** One flush at a time; records appended meanwhile go in its next round. */
+  #startFlush(): void {
+    if (!this.#flushing) this.#flushing = this.#flush();
   }
 
   #settle(): void {
