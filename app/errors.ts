@@ -19,6 +19,7 @@ export const errorCodes = [
   'not_found',
   'conflict',
   'training_only',
+  'storage_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -5,6 +5,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import { DomainError, type ErrorCode, type ErrorDetails } from '../app/errors.ts';
 import type { Context } from './context.ts';
+import { JournalUnavailableError } from './db/durable/journal.ts';
 
 const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   invalid_input: 'BAD_REQUEST',
@@ -23,6 +24,7 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   not_found: 'NOT_FOUND',
   conflict: 'CONFLICT',
   training_only: 'NOT_FOUND',
+  storage_unavailable: 'SERVICE_UNAVAILABLE',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */
@@ -75,6 +77,14 @@ async function* translatingDomainErrors(stream: AsyncIterable<unknown>): AsyncGe
   }
 }
 
+/** Whether the journal refused a write (disk full, I/O error): nothing of it was saved; the user may retry. */
+function isStorageUnavailable(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof JournalUnavailableError) return true;
+  }
+  return false;
+}
+
 /**
  * Turns domain errors thrown below into typed tRPC errors: those of the procedure call, and those a
  * subscription raises later, while its stream runs (after this middleware has returned).
@@ -82,6 +92,7 @@ async function* translatingDomainErrors(stream: AsyncIterable<unknown>): AsyncGe
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) throw transportError(result.error.cause);
+  if (!result.ok && isStorageUnavailable(result.error.cause)) throw transportError(new DomainError('storage_unavailable'));
   if (result.ok && isAsyncIterable(result.data)) return { ...result, data: translatingDomainErrors(result.data) };
   return result;
 });

@@ -88,6 +88,7 @@ export const en = {
     not_found: 'Not found, or you do not have access to it.',
     conflict: 'Someone else changed this in the meantime. Reload and try again.',
     training_only: 'Only available in training mode.',
+    storage_unavailable: 'The server cannot save data right now (its storage is full or failing), so nothing was saved. Try again in a moment; if it keeps happening, contact the helpdesk.',
     network: 'The Consilium server cannot be reached. Check your network connection and try again.',
     internal: 'Something went wrong on the server. Try again; if it keeps happening, contact the helpdesk.',
   },

@@ -1,5 +1,6 @@
 // Small file-system helpers for durable writes: write fully at a position, write a file atomically.
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes all of `data` at `position`, however many calls the kernel needs. */
@@ -21,16 +22,25 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Writes a file so that it is either wholly there or not at all: temp file, fsync, rename, fsync dir. */
+/**
+ * Writes a file so that it is either wholly there or not at all: temp file, fsync, rename, fsync dir.
+ * The temp file's name is unique, so two writes of the same path cannot mix their bytes.
+ */
 export async function writeFileAtomically(path: string, data: Buffer): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', 0o600);
   try {
-    await writeFully(handle, data, 0);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await writeFully(handle, data, 0);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    // A partial temp file would only take space (a full disk is a likely reason for the failure).
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
-  await rename(temp, path);
   await syncDirectory(dirname(path));
 }

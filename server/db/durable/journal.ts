@@ -70,26 +70,53 @@ export class JournalUnavailableError extends Error {
 export interface JournalRecord {
   readonly seq: bigint;
   readonly statements: Statement[];
+  /** Where the record starts in its file. */
+  readonly offset: number;
 }
 
 export interface JournalFileContents {
   readonly firstSeq: bigint;
   readonly records: JournalRecord[];
-  /** Where the valid records end. */
+  /** Where the valid records end (0 when even the file header is incomplete). */
   readonly validEnd: number;
   /** Bytes after the last valid record: a write torn by a crash, never acknowledged. */
   readonly tornTail?: { offset: number; bytes: Buffer; reason: string };
+}
+
+function allZero(bytes: Buffer): boolean {
+  return bytes.every((byte) => byte === 0);
+}
+
+/**
+ * A file no longer than a header and holding no complete header: a creation interrupted by a crash.
+ * A journal file's header is synced before its first record is written, so such a file holds no
+ * record (and a longer file of zeros is damage, not this).
+ */
+function interruptedCreation(data: Buffer): boolean {
+  if (data.length > journalHeaderBytes) return false;
+  if (allZero(data)) return true;
+  if (data.length === journalHeaderBytes) return false;
+  const start = data.subarray(0, Math.min(data.length, magic.length));
+  return start.equals(magic.subarray(0, start.length));
 }
 
 /** Reads a journal file, checking every record; a damaged record that is not the last one throws. */
 export async function readJournalFile(path: string, key: Buffer): Promise<JournalFileContents> {
   const data = await readFile(path);
   const name = path.split('/').pop() ?? path;
+  if (interruptedCreation(data)) {
+    const firstSeq = parseJournalFileName(name) ?? 0n;
+    return { firstSeq, records: [], validEnd: 0, tornTail: { offset: 0, bytes: data, reason: 'an incomplete file header (the file\'s creation was interrupted)' } };
+  }
   if (data.length < journalHeaderBytes || !data.subarray(0, magic.length).equals(magic)) {
     throw new JournalCorruptError(`Journal ${name} has no valid header: it is not a Consilium journal or is damaged at byte 0.`);
   }
   const firstSeq = data.readBigUInt64BE(magic.length);
   if (!open(key, data.subarray(magic.length + 8, journalHeaderBytes), headerAad(firstSeq))) {
+    // The key, or the header? If the first record opens with this key, the key is right.
+    if (firstRecordOpens(data, key, firstSeq)) {
+      throw new JournalCorruptError(`Journal ${name} is damaged at byte ${magic.length + 8} (its header's key check): the data key opens its records but not the key check, so the server will not start; have an operator inspect the file.`);
+    }
     throw new WrongKeyError(`The data key does not open journal ${name}.`);
   }
   const records: JournalRecord[] = [];
@@ -105,7 +132,8 @@ export async function readJournalFile(path: string, key: Buffer): Promise<Journa
     const seq = data.readBigUInt64BE(offset + 4);
     const end = offset + recordHeaderBytes + length;
     if (data.readUInt32BE(offset + 12) !== recordCheck(length, seq)) {
-      if (data.subarray(offset).every((byte) => byte === 0)) return torn('zero bytes at the end');
+      if (allZero(data.subarray(offset))) return torn('zero bytes at the end');
+      if (!recordFollows(data, offset + 1, expected, key)) return torn('damaged bytes at the end, with no record after them');
       throw corrupt('its header does not match its check value');
     }
     if (length > maxRecordBytes) throw corrupt(`an impossible length of ${length} bytes`);
@@ -113,14 +141,48 @@ export async function readJournalFile(path: string, key: Buffer): Promise<Journa
     if (seq !== expected) throw corrupt(`sequence number ${seq} where ${expected} was due`);
     const plain = open(key, data.subarray(offset + recordHeaderBytes, end), recordAad(seq));
     if (!plain) {
-      if (end === data.length) return torn('the last record does not decrypt');
+      // Nothing valid after it: the last write, never completed (zeros: the file grew, its data never reached the disk).
+      if (!recordFollows(data, offset + 1, expected + 1n, key)) return torn('the last record does not decrypt');
       throw corrupt('the record does not decrypt');
     }
-    records.push({ seq, statements: decodeStatements(plain) });
+    records.push({ seq, statements: decodeStatements(plain), offset });
     offset = end;
     expected += 1n;
   }
   return { firstSeq, records, validEnd: offset };
+}
+
+function firstRecordOpens(data: Buffer, key: Buffer, firstSeq: bigint): boolean {
+  if (data.length < journalHeaderBytes + recordHeaderBytes) return false;
+  const length = data.readUInt32BE(journalHeaderBytes);
+  const end = journalHeaderBytes + recordHeaderBytes + length;
+  if (end > data.length) return false;
+  return open(key, data.subarray(journalHeaderBytes + recordHeaderBytes, end), recordAad(firstSeq)) !== undefined;
+}
+
+/** How far past a damaged record to look for the records that would follow it. */
+const followingSeqsChecked = 16n;
+
+/**
+ * Whether a whole valid record (its header checks, it decrypts; its sequence number `fromSeq` or one
+ * of the next few) starts somewhere at or after `from`: then acknowledged records follow a damaged
+ * one, which is corruption, not a write torn at the end (a torn batch may leave a later record's
+ * header, but not a record that decrypts, after one that does not). Finds candidates by the bytes of
+ * their sequence number.
+ */
+function recordFollows(data: Buffer, from: number, fromSeq: bigint, key: Buffer): boolean {
+  for (let seq = fromSeq; seq < fromSeq + followingSeqsChecked; seq++) {
+    const pattern = seqBytes(seq);
+    for (let at = data.indexOf(pattern, from + 4); at !== -1; at = data.indexOf(pattern, at + 1)) {
+      const start = at - 4;
+      if (start + recordHeaderBytes > data.length) continue;
+      const length = data.readUInt32BE(start);
+      const end = start + recordHeaderBytes + length;
+      if (data.readUInt32BE(start + 12) !== recordCheck(length, seq) || end > data.length) continue;
+      if (open(key, data.subarray(start + recordHeaderBytes, end), recordAad(seq))) return true;
+    }
+  }
+  return false;
 }
 
 interface Waiter {
@@ -129,12 +191,36 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-/** Appends records to one journal file; `durable(seq)` settles once the record is on stable storage. */
+export interface JournalWriterOptions {
+  /**
+   * Called when records could not be made durable and were discarded (their callers got
+   * JournalUnavailableError, so they must not take effect): whatever they changed in memory after
+   * record `durableSeq` must be undone. No write is accepted until the returned promise resolves; if
+   * it rejects, it is called again at the next retry.
+   */
+  readonly onDiscard?: (durableSeq: bigint) => Promise<void>;
+  /** How long to wait between attempts to write again after a failure (default 1 s). */
+  readonly retryMs?: number;
+}
+
+/** Zeros written (and cut off again) to check that the disk takes data again after a failure. */
+const probeBytes = 64 * 1024;
+
+/**
+ * Appends records to one journal file; `durable(seq)` settles once the record is on stable storage.
+ *
+ * When a write or flush fails (disk full, I/O error), every record not yet durable is discarded:
+ * `onDiscard` undoes them in memory, their waiters get JournalUnavailableError, the file is cut back
+ * to its durable end, and no record is accepted until a retry (every `retryMs`) finds that the disk
+ * takes data again. A write reported as failed thus never becomes durable later.
+ */
 export class JournalWriter {
   readonly path: string;
   readonly firstSeq: bigint;
   readonly #file: FileHandle;
   readonly #key: Buffer;
+  readonly #onDiscard: JournalWriterOptions['onDiscard'];
+  readonly #retryMs: number;
   #offset: number;
   #lastSeq: bigint;
   #durableSeq: bigint;
@@ -142,21 +228,27 @@ export class JournalWriter {
   #waiters: Waiter[] = [];
   #flushing: Promise<void> | undefined;
   #failure: unknown;
+  /** Records were discarded and `onDiscard` has not yet succeeded. */
+  #undoPending = false;
+  #undoing: Promise<void> | undefined;
+  #fileWork: Promise<void> | undefined;
   #retry: NodeJS.Timeout | undefined;
   #closed = false;
 
-  private constructor(path: string, file: FileHandle, key: Buffer, firstSeq: bigint) {
+  private constructor(path: string, file: FileHandle, key: Buffer, firstSeq: bigint, options: JournalWriterOptions) {
     this.path = path;
     this.#file = file;
     this.#key = key;
     this.firstSeq = firstSeq;
+    this.#onDiscard = options.onDiscard;
+    this.#retryMs = options.retryMs ?? 1000;
     this.#offset = journalHeaderBytes;
     this.#lastSeq = firstSeq - 1n;
     this.#durableSeq = firstSeq - 1n;
   }
 
   /** Creates a new journal file whose first record will be `firstSeq`, durably (header and directory entry). */
-  static async create(dir: string, key: Buffer, firstSeq: bigint): Promise<JournalWriter> {
+  static async create(dir: string, key: Buffer, firstSeq: bigint, options: JournalWriterOptions = {}): Promise<JournalWriter> {
     const path = join(dir, journalFileName(firstSeq));
     const file = await openFile(path, 'wx', 0o600);
     try {
@@ -168,11 +260,16 @@ export class JournalWriter {
       await file.close();
       throw error;
     }
-    return new JournalWriter(path, file, key, firstSeq);
+    return new JournalWriter(path, file, key, firstSeq, options);
   }
 
   get lastSeq(): bigint {
     return this.#lastSeq;
+  }
+
+  /** The last record on stable storage. */
+  get durableSeq(): bigint {
+    return this.#durableSeq;
   }
 
   /** Bytes in the file plus those waiting to be written. */
@@ -180,7 +277,7 @@ export class JournalWriter {
     return this.#offset + this.#pending.reduce((sum, p) => sum + p.bytes.length, 0);
   }
 
-  /** Whether a write may be accepted now (false after a failed flush, until it succeeds again). */
+  /** Whether a write may be accepted now (false after a failed flush, until a retry succeeds). */
   get writable(): boolean {
     return this.#failure === undefined && !this.#closed;
   }
@@ -195,8 +292,13 @@ export class JournalWriter {
     return seq;
   }
 
+  /**
+   * Settles once record `seq` is durable, or rejects if it was discarded. Call it right after
+   * `append` (in the same synchronous step): after a failure, sequence numbers are used again.
+   */
   durable(seq: bigint): Promise<void> {
     if (seq <= this.#durableSeq) return Promise.resolve();
+    if (seq > this.#lastSeq) return Promise.reject(new JournalUnavailableError(this.#failure));
     return new Promise((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
   }
 
@@ -205,11 +307,13 @@ export class JournalWriter {
     await this.durable(this.#lastSeq);
   }
 
+  /** Stops retrying; waits for the flush or file repair in progress; closes the file. Never waits for the disk to recover. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    clearTimeout(this.#retry);
-    await this.flushed().catch(() => undefined);
+    while (this.#flushing) await this.#flushing;
     this.#closed = true;
+    clearTimeout(this.#retry);
+    await this.#fileWork;
     await this.#file.close();
   }
 
@@ -218,23 +322,15 @@ export class JournalWriter {
       while (this.#pending.length > 0) {
         const batch = this.#pending.slice();
         const bytes = Buffer.concat(batch.map((p) => p.bytes));
-        // Positional writes: a failed attempt is retried at the same offset, never appended twice.
         await writeFully(this.#file, bytes, this.#offset);
         await this.#file.datasync();
         this.#offset += bytes.length;
         this.#pending.splice(0, batch.length);
         this.#durableSeq = batch[batch.length - 1]?.seq ?? this.#durableSeq;
-        this.#failure = undefined;
         this.#settle();
       }
     } catch (error) {
-      this.#failure = error;
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const waiter of waiters) waiter.reject(new JournalUnavailableError(error));
-      // Keep the unwritten records in order and try again: the memory already holds them.
-      this.#retry = setTimeout(() => this.#startFlush(), 1000);
-      this.#retry.unref();
+      this.#fail(error);
     } finally {
       this.#flushing = undefined;
     }
@@ -252,5 +348,70 @@ export class JournalWriter {
       else still.push(waiter);
     }
     this.#waiters = still;
+  }
+
+  /** Discards every record not yet durable; their callers learn that their write failed. */
+  #fail(error: unknown): void {
+    this.#failure = error;
+    if (this.#pending.length > 0) this.#undoPending = true;
+    this.#pending = [];
+    this.#lastSeq = this.#durableSeq;
+    // Begin the undo before anyone hears of the failure: a request made after hearing of it then
+    // finds the discarded writes gone.
+    this.#undo().catch(() => undefined);
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(new JournalUnavailableError(error));
+    void this.#recover();
+  }
+
+  /** Undoes the discarded records in memory (once; again only if it failed). */
+  #undo(): Promise<void> {
+    if (!this.#undoPending || !this.#onDiscard) return Promise.resolve();
+    const onDiscard = this.#onDiscard;
+    this.#undoing ??= (async () => {
+      try {
+        await onDiscard(this.#durableSeq);
+        this.#undoPending = false;
+      } finally {
+        this.#undoing = undefined;
+      }
+    })();
+    return this.#undoing;
+  }
+
+  /**
+   * Right after a failure, then every `retryMs` until it succeeds: cuts the file back to its durable
+   * end (so no part of a discarded record can come back after a crash), waits for the undo in
+   * memory, and checks that the disk takes data again. Only then are writes accepted again.
+   */
+  async #recover(): Promise<void> {
+    try {
+      await this.#fileStep(async () => {
+        await this.#file.truncate(this.#offset);
+        await this.#file.datasync();
+      });
+      await this.#undo();
+      await this.#fileStep(async () => {
+        await writeFully(this.#file, Buffer.alloc(probeBytes), this.#offset);
+        await this.#file.datasync();
+        await this.#file.truncate(this.#offset);
+        await this.#file.datasync();
+      });
+      this.#failure = undefined;
+    } catch (error) {
+      if (this.#closed) return;
+      this.#failure = error;
+      this.#retry = setTimeout(() => void this.#recover(), this.#retryMs);
+      this.#retry.unref();
+    }
+  }
+
+  /** File work after a failure; `close` waits for it rather than closing the file under it. */
+  async #fileStep(step: () => Promise<void>): Promise<void> {
+    if (this.#closed) throw new Error('The journal is closed.');
+    const work = step();
+    this.#fileWork = work.catch(() => undefined);
+    await work;
   }
 }

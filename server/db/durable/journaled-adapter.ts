@@ -16,12 +16,23 @@ function refuseIfUnavailable(target: JournalTarget): void {
   if (!target.current().writable) throw new JournalUnavailableError(undefined);
 }
 
+/**
+ * Appends a committed write and starts waiting for it in the same step (after a failure the journal
+ * uses sequence numbers again, so a wait begun later could be for someone else's record).
+ */
+function appendDurably(writer: JournalWriter, statements: readonly Statement[]): Promise<void> {
+  const durable = writer.durable(writer.append(statements));
+  // Awaited by the caller; this only keeps a rejection from counting as unhandled meanwhile.
+  durable.catch(() => undefined);
+  return durable;
+}
+
 class JournaledTransaction implements Transaction {
   readonly #inner: Transaction;
   readonly #target: JournalTarget;
   readonly #release: () => void;
   readonly #writes: Statement[] = [];
-  #appended: { writer: JournalWriter; seq: bigint } | undefined;
+  #durable: Promise<void> | undefined;
   #released = false;
 
   constructor(inner: Transaction, target: JournalTarget, release: () => void) {
@@ -54,7 +65,7 @@ class JournaledTransaction implements Transaction {
   async commit(): Promise<void> {
     await this.#inner.commit();
     this.#end();
-    if (this.#appended) await this.#appended.writer.durable(this.#appended.seq);
+    await this.#durable;
   }
 
   async rollback(): Promise<void> {
@@ -94,8 +105,7 @@ class JournaledTransaction implements Transaction {
     }
     const changes = await this.#inner.executeRaw(query);
     // Appended in the same synchronous step as the COMMIT, so the journal's order is the commit order.
-    const writer = this.#target.current();
-    this.#appended = { writer, seq: writer.append(this.#writes) };
+    this.#durable = appendDurably(this.#target.current(), this.#writes);
     return changes;
   }
 
@@ -159,15 +169,14 @@ export class JournaledAdapter implements SqlDriverAdapter {
   async #autocommit<T>(query: SqlQuery, execute: () => Promise<T>): Promise<T> {
     if (isReadOnly(query.sql)) return this.#gate.run(execute);
     assertDeterministic(query.sql);
-    let appended: { writer: JournalWriter; seq: bigint } | undefined;
+    let durable: Promise<void> | undefined;
     const result = await this.#gate.run(async () => {
       refuseIfUnavailable(this.#target);
       const value = await execute();
-      const writer = this.#target.current();
-      appended = { writer, seq: writer.append([query]) };
+      durable = appendDurably(this.#target.current(), [query]);
       return value;
     });
-    if (appended) await appended.writer.durable(appended.seq);
+    await durable;
     return result;
   }
 }

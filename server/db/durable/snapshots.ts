@@ -56,17 +56,26 @@ export async function writeSnapshot(dir: string, key: Buffer, seq: bigint, creat
   return { name, seq, createdAt };
 }
 
-/** The database bytes of a snapshot; undefined if the file is damaged; WrongKeyError if the key does not fit. */
+/**
+ * The database bytes of a snapshot; undefined if the file is damaged; WrongKeyError if the key opens
+ * neither its key check nor its data (a damaged key check alone does not hide a readable snapshot).
+ */
 export async function readSnapshot(dir: string, info: SnapshotInfo, key: Buffer): Promise<Buffer | undefined> {
   const file = await readFile(join(dir, info.name));
   if (file.length < headerBytes + keyCheckBytes || !file.subarray(0, magic.length).equals(magic)) return undefined;
   const seq = file.readBigUInt64BE(magic.length);
   const createdAt = new Date(Number(file.readBigUInt64BE(magic.length + 8)));
-  if (seq !== info.seq) return undefined;
-  if (!open(key, file.subarray(headerBytes, headerBytes + keyCheckBytes), aad('key', seq, createdAt))) {
+  if (seq !== info.seq || createdAt.getTime() !== info.createdAt.getTime()) return undefined;
+  const data = open(key, file.subarray(headerBytes + keyCheckBytes), aad('data', seq, createdAt));
+  if (!data && !open(key, file.subarray(headerBytes, headerBytes + keyCheckBytes), aad('key', seq, createdAt))) {
     throw new WrongKeyError(`The data key does not open snapshot ${info.name}.`);
   }
-  return open(key, file.subarray(headerBytes + keyCheckBytes), aad('data', seq, createdAt));
+  return data;
+}
+
+/** A temporary file of a snapshot write that never finished (a crash before its rename). */
+export function isSnapshotLeftover(name: string): boolean {
+  return name.startsWith('snapshot-') && name.endsWith('.tmp');
 }
 
 export interface RetentionPolicy {
@@ -81,10 +90,14 @@ export interface RetentionPolicy {
 /** From the seeds: nightly backups kept 30 days, monthly ones 6 months. */
 export const defaultRetention: RetentionPolicy = { newest: 2, dailyDays: 30, monthlyMonths: 6 };
 
-/** The snapshots the policy keeps (by name), given all of them and the current time. */
+/**
+ * The snapshots the policy keeps (by name), given all of them and the current time. The newest are
+ * those with the highest sequence numbers, the ones recovery needs, even if the clock went back.
+ */
 export function snapshotsToKeep(snapshots: readonly SnapshotInfo[], now: Date, policy: RetentionPolicy = defaultRetention): Set<string> {
+  const bySeq = [...snapshots].sort((a, b) => (a.seq === b.seq ? b.createdAt.getTime() - a.createdAt.getTime() : a.seq > b.seq ? -1 : 1));
+  const keep = new Set(bySeq.slice(0, policy.newest).map((s) => s.name));
   const newestFirst = [...snapshots].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-  const keep = new Set(newestFirst.slice(0, policy.newest).map((s) => s.name));
   const dayMs = 86_400_000;
   const seenDays = new Set<string>();
   const seenMonths = new Set<string>();
