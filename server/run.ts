@@ -13,7 +13,11 @@ export async function runServer(config: ServerConfig): Promise<RunningServer> {
       throw new ConfigError(`${error.message} Check CONSILIUM_DATA_KEY or CONSILIUM_DATA_KEY_FILE; nothing in ${config.storage?.dir} was changed.`);
     }
     if (error instanceof JournalCorruptError || error instanceof DataDirectoryBusyError) throw new ConfigError(error.message);
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EIO') {
+      throw new ConfigError(`The data directory ${config.storage?.dir} cannot be written (${code}): ${(error as Error).message}. Free space or fix its permissions, then start again.`);
+    }
+    if (code === 'EADDRINUSE') {
       throw new ConfigError(
         `Port ${config.port} on ${config.host} is already in use: is Consilium already running? ` +
           'Stop the other server or set CONSILIUM_PORT to a free port.',
