@@ -36,7 +36,7 @@ export interface RecoveryReport {
   readonly lastSeq: bigint;
 }
 
-type BetterSqlite3Adapter = SqlDriverAdapter & { client: Database.Database };
+export type BetterSqlite3Adapter = SqlDriverAdapter & { client: Database.Database };
 
 export interface DurableStoreOptions {
   readonly dir: string;
@@ -207,7 +207,7 @@ interface DurableState {
  * Reads the newest readable snapshot and the journal after it, checking that nothing is missing; reads
  * only. With `upTo` (a rollback), records after it are left out and a torn tail is ignored.
  */
-async function readDurableState(dir: string, keys: DataKeys, upTo?: bigint): Promise<DurableState> {
+export async function readDurableState(dir: string, keys: DataKeys, upTo?: bigint): Promise<DurableState> {
   /** Whether some file opened with this key (then a key check that fails means damage, not a wrong key). */
   let keyFits = false;
   const wrongKey: Array<{ name: string; error: WrongKeyError }> = [];
@@ -324,7 +324,7 @@ async function readDurableState(dir: string, keys: DataKeys, upTo?: bigint): Pro
 }
 
 /** A new connection holding the state: the snapshot (or an empty schema) with the records replayed. */
-async function buildDatabase(options: DurableStoreOptions, state: DurableState): Promise<BetterSqlite3Adapter> {
+export async function buildDatabase(options: DurableStoreOptions, state: DurableState): Promise<BetterSqlite3Adapter> {
   const adapter = await options.connect();
   if (state.snapshotBytes) {
     adapter.client.close();
