@@ -1,11 +1,13 @@
 // The central server: tRPC over HTTP (batched) and WebSocket on one port, and the renderer for
 // browsers. `startServer` is used by the command line, the launcher and the tests alike.
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import ws from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { contentSecurityPolicy } from '../app/security/csp.ts';
+import { type BlobStore, memoryBlobStore, openDiskBlobStore } from './blobs/store.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { contextFactory } from './context.ts';
@@ -33,6 +35,8 @@ export interface RunningServer {
   readonly port: number;
   readonly services: Services;
   readonly db: Database;
+  /** Files and DICOM instances: encrypted on disk when durable, in memory when ephemeral. */
+  readonly blobs: BlobStore;
   readonly log: FastifyInstance['log'];
   /** Takes a snapshot now (durable servers only). */
   snapshot(): Promise<SnapshotInfo>;
@@ -75,6 +79,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await seedReferenceData(db.prisma);
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
     const services = createServices(db, config, { clock, hasher, tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey() });
+    const blobs = config.storage && keys ? await openDiskBlobStore(join(config.storage.dir, 'blobs'), keys.blobs) : memoryBlobStore();
 
     registerCors(app);
     await app.register(ws, {
@@ -118,6 +123,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       port,
       services,
       db,
+      blobs,
       log: app.log,
       snapshot: async () => {
         if (!db.store) throw new Error('An ephemeral server keeps no snapshots');

@@ -1,5 +1,6 @@
 // The operator's data key and the keys derived from it: one for the journal, one for snapshots,
-// one for signing access tokens (so sessions survive a restart). The data key comes from the
+// two for the blob store (content, sealing its address key), one for signing access tokens (so sessions survive a
+// restart). The data key comes from the
 // environment or a key file and is never written next to the data.
 import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ export interface DataKeys {
   readonly journal: Buffer;
   readonly snapshot: Buffer;
   readonly token: Uint8Array;
+  readonly blobs: { readonly content: Buffer; readonly wrap: Buffer };
 }
 
 export class DataKeyError extends Error {}
@@ -17,7 +19,12 @@ function derive(dataKey: Buffer, purpose: string): Buffer {
 }
 
 export function deriveKeys(dataKey: Buffer): DataKeys {
-  return { journal: derive(dataKey, 'journal'), snapshot: derive(dataKey, 'snapshot'), token: new Uint8Array(derive(dataKey, 'access tokens')) };
+  return {
+    journal: derive(dataKey, 'journal'),
+    snapshot: derive(dataKey, 'snapshot'),
+    token: new Uint8Array(derive(dataKey, 'access tokens')),
+    blobs: { content: derive(dataKey, 'blob content'), wrap: derive(dataKey, 'blob address key') },
+  };
 }
 
 /** Decodes a base64 data key of exactly 32 bytes; `source` names where it came from in errors. */

@@ -1,7 +1,11 @@
 // Key rotation, offline: reads a data directory with its current key (checking everything, as a
-// start would) and writes its whole state as one snapshot under a new key into a new directory.
+// start would) and writes its whole state as one snapshot, and every blob, under a new key into a
+// new directory (blob addresses stay the same).
 // The source directory is only read and locked, never changed.
+import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copyBlobs } from '../../blobs/store.ts';
 import type { DataKeys } from './keys.ts';
 import { lockDataDirectory } from './lock.ts';
 import { type SnapshotInfo, writeSnapshot } from './snapshots.ts';
@@ -27,7 +31,11 @@ export async function rekeyDataDirectory(options: RekeyOptions): Promise<Snapsho
     const state = await readDurableState(from.dir, from.keys);
     const adapter = await buildDatabase({ ...options, dir: from.dir, keys: from.keys }, state);
     try {
-      return await writeSnapshot(to.dir, to.keys.snapshot, state.lastSeq, options.now(), adapter.client.serialize());
+      const info = await writeSnapshot(to.dir, to.keys.snapshot, state.lastSeq, options.now(), adapter.client.serialize());
+      if (existsSync(join(from.dir, 'blobs', 'ADDRESS_KEY'))) {
+        await copyBlobs({ dir: join(from.dir, 'blobs'), keys: from.keys.blobs }, { dir: join(to.dir, 'blobs'), keys: to.keys.blobs });
+      }
+      return info;
     } finally {
       adapter.client.close();
     }

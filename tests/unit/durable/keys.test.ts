@@ -65,9 +65,9 @@ describe('derived keys', () => {
 
   test('are 32 bytes each and distinct from each other and from the data key', () => {
     const keys = deriveKeys(dataKey);
-    const all = [dataKey, keys.journal, keys.snapshot, Buffer.from(keys.token)];
+    const all = [dataKey, keys.journal, keys.snapshot, Buffer.from(keys.token), keys.blobs.content, keys.blobs.wrap];
     for (const key of all) expect(key.length).toBe(32);
-    expect(new Set(all.map((key) => key.toString('hex'))).size).toBe(4);
+    expect(new Set(all.map((key) => key.toString('hex'))).size).toBe(6);
   });
 
   test('are stable: the same data key always gives the same keys (HKDF-SHA256, fixed labels)', () => {
