@@ -1,4 +1,4 @@
-// Key rotation: `npm run data:rekey` writes the whole state under a new key into a new directory,
+// Key rotation: `npm run data:rekey` writes the whole state (database and blobs) under a new key into a new directory,
 // which then starts with the new key only; the old directory is left exactly as it was.
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -24,6 +24,7 @@ test('re-encrypts a data directory under a new key without touching the old one'
   const first = await startTestServer({ argv: [], env: durableEnv(data.dir) });
   const user = await buildUser(first.server.db, { lastName: 'Rekeyed' });
   const pair = await signIn(first.client().api, user, first.clock);
+  const report = await first.server.blobs.put(Buffer.from('signed consent form, page 1'));
   await stopAbruptly(first);
   const before = await fileHashes(data.dir);
 
@@ -39,6 +40,7 @@ test('re-encrypts a data directory under a new key without touching the old one'
   const found = await moved.server.db.prisma.user.findUnique({ where: { id: user.id }, select: { lastName: true } });
   expect(found?.lastName).toBe('Rekeyed');
   expect((await moved.client().api.identity.refresh.mutate({ refreshToken: pair.refreshToken })).refreshToken).toBeTruthy();
+  expect((await moved.server.blobs.read(report.id)).toString()).toBe('signed consent form, page 1');
   await moved.close();
 
   const withOldKey = spawnServer([], { ...durableEnv(target, testDataKey), CONSILIUM_PORT: '0' });
