@@ -26,6 +26,8 @@ interface Fixtures {
   codeFor: (username: string) => Promise<string>;
   signInPage: SignInPage;
   shell: Shell;
+  /** Resolves once the page has no API call in flight (e.g. before moving the server's clock). */
+  apiIdle: () => Promise<void>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -59,6 +61,24 @@ export const test = base.extend<Fixtures>({
     });
     await use(page);
     expect(problems, 'errors in the page').toEqual([]);
+  },
+  apiIdle: async ({ page }, use) => {
+    let inFlight = 0;
+    const isApi = (url: string) => new URL(url).pathname.startsWith('/trpc/');
+    page.on('request', (request) => {
+      if (isApi(request.url())) inFlight++;
+    });
+    const done = (request: { url(): string }) => {
+      if (isApi(request.url())) inFlight--;
+    };
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+    await use(async () => {
+      // Twice in a row, so a call started right after one finished is waited for too.
+      await expect.poll(() => inFlight, { intervals: [100] }).toBe(0);
+      await page.waitForTimeout(200);
+      await expect.poll(() => inFlight, { intervals: [100] }).toBe(0);
+    });
   },
   signInPage: async ({ page }, use) => {
     await use(new SignInPage(page));
