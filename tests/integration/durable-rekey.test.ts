@@ -14,7 +14,7 @@ afterEach(async () => {
 
 /** Runs the rekey command as an operator would. */
 async function rekey(env: Record<string, string>, target: string) {
-  const run = spawnServer(['--to', target], env, 'server/rekey.ts');
+  const run = spawnServer(['--to', target], env, { script: 'server/rekey.ts' });
   return { code: await run.exited, stdout: run.stdout(), stderr: run.stderr() };
 }
 
