@@ -1,6 +1,7 @@
 // The typed tRPC client: queries and mutations over batched HTTP, subscriptions over WebSocket.
 // An expired access token is refreshed once and the call retried; an ended session is reported.
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, type TRPCLink, wsLink } from '@trpc/client';
+import type { inferRouterOutputs } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import type { AppRouter } from '../../server/router.ts';
 import { appCodeOf, sessionEndingCodes } from './errors.ts';
@@ -15,6 +16,9 @@ export interface SessionHooks {
 }
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+/** What each procedure returns, e.g. `ApiOutputs['system']['info']`: derived, never restated. */
+export type ApiOutputs = inferRouterOutputs<AppRouter>;
 
 function sessionLink(hooks: SessionHooks): TRPCLink<AppRouter> {
   return () =>
