@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { BlobError, copyBlobs, memoryBlobStore, openDiskBlobStore } from '../../../server/blobs/store.ts';
 import { deriveKeys } from '../../../server/db/durable/keys.ts';
 import { plaintextForms } from '../../fixtures/durable.ts';
+import { thrown } from '../../fixtures/errors.ts';
 
 const keys = deriveKeys(Buffer.alloc(32, 1)).blobs;
 const otherKeys = deriveKeys(Buffer.alloc(32, 2)).blobs;
@@ -19,15 +20,7 @@ async function tempDir(): Promise<string> {
   dirs.push(dir);
   return dir;
 }
-async function reason(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof BlobError) return error.reason;
-    throw error;
-  }
-  throw new Error('Expected a BlobError');
-}
+const reason = async (call: Promise<unknown>): Promise<string> => (await thrown(call, BlobError)).reason;
 async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }

@@ -1,18 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config.ts';
+import { thrown } from '../../fixtures/errors.ts';
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('Expected a ConfigError');
-}
+const configError = (run: () => unknown): Promise<ConfigError> => thrown(run, ConfigError);
 
 describe('loadConfig', () => {
-  test('without settings the server listens on 127.0.0.1:4500, not in training, with the default lifetimes', () => {
+  test('without settings the server listens on 127.0.0.1:4500, not in training, with the default lifetimes', async () => {
     const config = loadConfig({ CONSILIUM_RENDERER_DIR: '/srv/renderer' }, ['--ephemeral']);
     expect(config).toEqual({
       host: '127.0.0.1',
@@ -31,7 +24,7 @@ describe('loadConfig', () => {
     });
   });
 
-  test('reads the settings from the environment', () => {
+  test('reads the settings from the environment', async () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const config = loadConfig({
       CONSILIUM_HOST: '0.0.0.0',
@@ -56,83 +49,83 @@ describe('loadConfig', () => {
     expect(config.tokenKey).toEqual(new Uint8Array(Buffer.alloc(32, 7)));
   });
 
-  test.each(['abc', '70000', '-1', '80.5', ' '])('refuses CONSILIUM_PORT=%s and names the variable', (port) => {
-    const error = configError(() => loadConfig({ CONSILIUM_PORT: port }));
+  test.each(['abc', '70000', '-1', '80.5', ' '])('refuses CONSILIUM_PORT=%s and names the variable', async (port) => {
+    const error = await configError(() => loadConfig({ CONSILIUM_PORT: port }));
     expect(error.message).toContain('CONSILIUM_PORT');
   });
 
-  test('refuses an empty CONSILIUM_PORT rather than listening on a random port', () => {
-    const error = configError(() => loadConfig({ CONSILIUM_PORT: '' }));
+  test('refuses an empty CONSILIUM_PORT rather than listening on a random port', async () => {
+    const error = await configError(() => loadConfig({ CONSILIUM_PORT: '' }));
     expect(error.message).toContain('CONSILIUM_PORT');
   });
 
-  test('CONSILIUM_PORT=0 asks for any free port', () => {
+  test('CONSILIUM_PORT=0 asks for any free port', async () => {
     expect(loadConfig({ CONSILIUM_PORT: '0' }, ['--ephemeral']).port).toBe(0);
   });
 
-  test('names every bad variable at once', () => {
-    const error = configError(() => loadConfig({ CONSILIUM_PORT: 'abc', CONSILIUM_LOG_LEVEL: 'loud', CONSILIUM_TRAINING: 'maybe' }));
+  test('names every bad variable at once', async () => {
+    const error = await configError(() => loadConfig({ CONSILIUM_PORT: 'abc', CONSILIUM_LOG_LEVEL: 'loud', CONSILIUM_TRAINING: 'maybe' }));
     expect(error.message).toContain('CONSILIUM_PORT');
     expect(error.message).toContain('CONSILIUM_LOG_LEVEL');
     expect(error.message).toContain('CONSILIUM_TRAINING');
   });
 
-  test('refuses a token key shorter than 32 bytes, naming the variable', () => {
-    const error = configError(() => loadConfig({ CONSILIUM_TOKEN_KEY: Buffer.alloc(16).toString('base64') }));
+  test('refuses a token key shorter than 32 bytes, naming the variable', async () => {
+    const error = await configError(() => loadConfig({ CONSILIUM_TOKEN_KEY: Buffer.alloc(16).toString('base64') }));
     expect(error.message).toContain('CONSILIUM_TOKEN_KEY');
   });
 
-  test('refuses a session lifetime of zero', () => {
-    expect(configError(() => loadConfig({ CONSILIUM_SESSION_IDLE_SECONDS: '0' })).message).toContain('CONSILIUM_SESSION_IDLE_SECONDS');
+  test('refuses a session lifetime of zero', async () => {
+    expect((await configError(() => loadConfig({ CONSILIUM_SESSION_IDLE_SECONDS: '0' }))).message).toContain('CONSILIUM_SESSION_IDLE_SECONDS');
   });
 
-  test('refuses an unknown command-line option and lists the known ones', () => {
-    const error = configError(() => loadConfig({}, ['--ephemeral', '--durable']));
+  test('refuses an unknown command-line option and lists the known ones', async () => {
+    const error = await configError(() => loadConfig({}, ['--ephemeral', '--durable']));
     expect(error.message).toContain('--durable');
     expect(error.message).toContain('--ephemeral');
     expect(error.message).toContain('--demo');
   });
 
-  test('--ephemeral keeps everything in memory without training mode', () => {
+  test('--ephemeral keeps everything in memory without training mode', async () => {
     expect(loadConfig({}, ['--ephemeral'])).toMatchObject({ ephemeral: true, training: false, demo: false });
   });
 
-  test('--demo implies training mode and memory-only storage', () => {
+  test('--demo implies training mode and memory-only storage', async () => {
     expect(loadConfig({}, ['--demo'])).toMatchObject({ demo: true, training: true, ephemeral: true });
   });
 
   describe('storage', () => {
     const key = Buffer.alloc(32, 9).toString('base64');
 
-    test('without a data directory or --ephemeral it refuses, explaining both ways', () => {
-      const error = configError(() => loadConfig({}));
+    test('without a data directory or --ephemeral it refuses, explaining both ways', async () => {
+      const error = await configError(() => loadConfig({}));
       expect(error.message).toContain('CONSILIUM_DATA_DIR');
       expect(error.message).toContain('--ephemeral');
     });
 
-    test('a data directory with its key makes the server durable', () => {
+    test('a data directory with its key makes the server durable', async () => {
       const config = loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium', CONSILIUM_DATA_KEY: key });
       expect(config.ephemeral).toBe(false);
       expect(config.storage).toEqual({ dir: '/var/lib/consilium', dataKey: Buffer.alloc(32, 9) });
     });
 
-    test('a data directory without a key is refused', () => {
-      expect(configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium' })).message).toContain('CONSILIUM_DATA_KEY');
+    test('a data directory without a key is refused', async () => {
+      expect((await configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium' }))).message).toContain('CONSILIUM_DATA_KEY');
     });
 
-    test('a key of the wrong length is refused, naming the variable', () => {
-      const error = configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/d', CONSILIUM_DATA_KEY: Buffer.alloc(16).toString('base64') }));
+    test('a key of the wrong length is refused, naming the variable', async () => {
+      const error = await configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/d', CONSILIUM_DATA_KEY: Buffer.alloc(16).toString('base64') }));
       expect(error.message).toContain('CONSILIUM_DATA_KEY');
       expect(error.message).toContain('16 bytes');
     });
 
-    test('a key file inside the data directory is refused', () => {
-      const error = configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium', CONSILIUM_DATA_KEY_FILE: '/var/lib/consilium/key' }));
+    test('a key file inside the data directory is refused', async () => {
+      const error = await configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/var/lib/consilium', CONSILIUM_DATA_KEY_FILE: '/var/lib/consilium/key' }));
       expect(error.message).toContain('must not be inside');
     });
 
-    test('an unreadable key file is named', () => {
-      const error = configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/d', CONSILIUM_DATA_KEY_FILE: '/nonexistent/consilium.key' }));
+    test('an unreadable key file is named', async () => {
+      const error = await configError(() => loadConfig({ CONSILIUM_DATA_DIR: '/d', CONSILIUM_DATA_KEY_FILE: '/nonexistent/consilium.key' }));
       expect(error.message).toContain('/nonexistent/consilium.key');
     });
   });

@@ -1,19 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { DomainError, type ErrorCode } from '../../../app/errors.ts';
+import { thrown } from '../../fixtures/errors.ts';
 import { AccessTokens, hashRefreshToken, newRefreshToken, newTokenKey } from '../../../server/identity/tokens.ts';
 
 const claims = { userId: 'user-1', sessionId: 'session-1' };
 const issuedAt = new Date('2030-03-04T09:00:00.000Z');
 
-async function refusal(call: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error('Expected the token to be refused, but it was accepted');
-}
+const refusal = async (call: Promise<unknown>): Promise<ErrorCode> => (await thrown(call, DomainError)).code;
 
 describe('AccessTokens', () => {
   test('a signed token verifies to the same user and session until it expires', async () => {
