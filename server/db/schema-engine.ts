@@ -40,18 +40,19 @@ async function openEngine(url = ':memory:'): Promise<{ engine: Engine; schema: s
   return { engine, schema };
 }
 
-const noFilters = { externalTables: [], externalEnums: [] };
+type DiffSource = Parameters<Engine['diff']>[0]['from'];
 
-/** The SQL that creates the Prisma schema in an empty SQLite database (what `prisma migrate diff` prints). */
-export async function generateSchemaSql(): Promise<string> {
-  const { engine, schema } = await openEngine();
+/** The SQL script that turns `from` (given the schema file) into the Prisma schema. */
+async function diffToSchema(url: string, from: (schemaFiles: Array<{ path: string; content: string }>) => DiffSource): Promise<string> {
+  const { engine, schema } = await openEngine(url);
+  const files = [{ path: 'schema.prisma', content: schema }];
   try {
     const result = await engine.diff({
-      from: { tag: 'empty' },
-      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+      from: from(files),
+      to: { tag: 'schemaDatamodel', files },
       script: true,
       exitCode: null,
-      filters: noFilters,
+      filters: { externalTables: [], externalEnums: [] },
     });
     return result.stdout ?? '';
   } finally {
@@ -59,19 +60,12 @@ export async function generateSchemaSql(): Promise<string> {
   }
 }
 
+/** The SQL that creates the Prisma schema in an empty SQLite database (what `prisma migrate diff` prints). */
+export function generateSchemaSql(): Promise<string> {
+  return diffToSchema(':memory:', () => ({ tag: 'empty' }));
+}
+
 /** The SQL that would bring the SQLite database file at `url` to the Prisma schema: empty when they match. */
-export async function diffDatabaseAgainstSchema(url: string): Promise<string> {
-  const { engine, schema } = await openEngine(url);
-  try {
-    const result = await engine.diff({
-      from: { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schema }], configDir: '.' },
-      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
-      script: true,
-      exitCode: null,
-      filters: noFilters,
-    });
-    return result.stdout ?? '';
-  } finally {
-    engine.free();
-  }
+export function diffDatabaseAgainstSchema(url: string): Promise<string> {
+  return diffToSchema(url, (files) => ({ tag: 'schemaDatasource', files, configDir: '.' }));
 }
