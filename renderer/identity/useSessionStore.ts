@@ -28,9 +28,16 @@ export const useSessionStore = defineStore('session', () => {
     vault.value = value;
   }
 
-  /** Reloads the user's profile and memberships, which may change while they work. */
-  async function reloadMe(): Promise<void> {
+  let meLoadedAt = 0;
+
+  /**
+   * Reloads the user's profile and memberships, which may change while they work; a profile loaded
+   * less than `maxAgeMs` ago (e.g. by sign-in, just before Home opens) is kept.
+   */
+  async function reloadMe(maxAgeMs = 0): Promise<void> {
+    if (me.value && Date.now() - meLoadedAt < maxAgeMs) return;
     me.value = await api().identity.me.query();
+    meLoadedAt = Date.now();
   }
 
   async function signIn(input: SignInInput): Promise<void> {

@@ -3,14 +3,15 @@ import { demoPassword } from '../../server/demo/accounts.ts';
 import { expect, test } from './fixtures.ts';
 
 test('an expired session sends the user back to sign-in with a clear message', async ({ page, signInPage, shell, clock, codeFor, apiIdle }) => {
+  await page.clock.install();
   await signInPage.open();
   await signInPage.signIn('claire.martin', demoPassword, await codeFor('claire.martin'));
   await expect(page.getByRole('heading', { name: 'Welcome, Claire Martin' })).toBeVisible();
-  // Home reloads the profile when it opens: let that finish at today's time.
   await apiIdle();
 
-  // Past the idle timeout (30 minutes by default) and the access token's lifetime.
+  // Past the idle timeout (30 minutes by default) and the access token's lifetime, for server and browser.
   clock.advance(31 * 60_000);
+  await page.clock.fastForward('31:00');
   await shell.menuLink('Meetings').click();
   await shell.menuLink('Home').click();
 
