@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { DataKeys } from './durable/keys.ts';
+import { migrate, stampAllSql } from './migrate.ts';
 import { type DurableStore, openDurableStore } from './durable/store.ts';
 import { PrismaClient } from './generated/client.ts';
 
@@ -25,7 +26,8 @@ export interface DurableOptions {
   readonly now: () => Date;
 }
 
-export const schemaSql = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8');
+/** Creates the current schema in an empty database, recorded as having had every migration. */
+export const schemaSql = `${readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')}\n${stampAllSql()}\n`;
 
 type BetterSqlite3Adapter = SqlDriverAdapter & { client: BetterSqlite3.Database };
 
@@ -37,6 +39,14 @@ export async function openDatabase(durable?: DurableOptions): Promise<Database> 
   if (durable) {
     const store = await openDurableStore({ dir: durable.dir, keys: durable.keys, connect, schemaSql, now: durable.now });
     const prisma = new PrismaClient({ adapter: store.factory });
+    try {
+      // Journaled like any write; a snapshot right after keeps the next start from replaying them.
+      if ((await migrate(prisma)).length > 0) await store.snapshot();
+    } catch (error) {
+      await prisma.$disconnect();
+      await store.close();
+      throw error;
+    }
     return {
       prisma,
       get sqlite() {

@@ -41,9 +41,16 @@ CREATE TABLE "User" (
     "totpSecret" TEXT NOT NULL,
     "totpLastStep" INTEGER NOT NULL DEFAULT 0,
     "status" TEXT NOT NULL DEFAULT 'active',
+    "deactivatedReason" TEXT,
+    "deactivatedAt" DATETIME,
     "failedSignIns" INTEGER NOT NULL DEFAULT 0,
     "lockedUntil" DATETIME,
     "createdAt" DATETIME NOT NULL,
+    "consentVersion" TEXT,
+    "consentAcceptedAt" DATETIME,
+    "guestUntil" DATETIME,
+    "lastActiveAt" DATETIME,
+    "reviewDueAt" DATETIME,
     CONSTRAINT "User_hcpId_fkey" FOREIGN KEY ("hcpId") REFERENCES "Hcp" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
 
@@ -67,6 +74,7 @@ CREATE TABLE "Session" (
     "expiresAt" DATETIME NOT NULL,
     "revokedAt" DATETIME,
     "revokedReason" TEXT,
+    "actingForId" TEXT,
     CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -80,6 +88,85 @@ CREATE TABLE "RefreshToken" (
     CONSTRAINT "RefreshToken_sessionId_fkey" FOREIGN KEY ("sessionId") REFERENCES "Session" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "ThematicArea" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "ernId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    CONSTRAINT "ThematicArea_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "GlobalRoleGrant" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "hcpId" TEXT NOT NULL DEFAULT '',
+    "grantedById" TEXT,
+    "createdAt" DATETIME NOT NULL,
+    CONSTRAINT "GlobalRoleGrant_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AccessRequest" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "ernId" TEXT NOT NULL,
+    "hcpId" TEXT NOT NULL,
+    "profile" TEXT NOT NULL,
+    "comment" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "decidedById" TEXT,
+    "decidedAt" DATETIME,
+    "reason" TEXT,
+    "guestDays" INTEGER,
+    CONSTRAINT "AccessRequest_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AssistantAppointment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "principalId" TEXT NOT NULL,
+    "assistantId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "revokedAt" DATETIME,
+    CONSTRAINT "AssistantAppointment_principalId_fkey" FOREIGN KEY ("principalId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "AssistantAppointment_assistantId_fkey" FOREIGN KEY ("assistantId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Notification" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "readAt" DATETIME,
+    CONSTRAINT "Notification_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AuditRecord" (
+    "seq" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "at" DATETIME NOT NULL,
+    "actorId" TEXT,
+    "onBehalfOfId" TEXT,
+    "action" TEXT NOT NULL,
+    "recordType" TEXT,
+    "recordId" TEXT,
+    "outcome" TEXT NOT NULL,
+    "details" TEXT NOT NULL,
+    "prevHash" TEXT NOT NULL,
+    "hash" TEXT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "SchemaMigration" (
+    "name" TEXT NOT NULL PRIMARY KEY
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Hcp_code_countryCode_key" ON "Hcp"("code", "countryCode");
 
@@ -88,6 +175,12 @@ CREATE INDEX "HcpErn_ernId_idx" ON "HcpErn"("ernId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "User_username_key" ON "User"("username");
+
+-- CreateIndex
+CREATE INDEX "User_hcpId_idx" ON "User"("hcpId");
+
+-- CreateIndex
+CREATE INDEX "User_lastName_firstName_idx" ON "User"("lastName", "firstName");
 
 -- CreateIndex
 CREATE INDEX "Membership_ernId_idx" ON "Membership"("ernId");
@@ -103,3 +196,42 @@ CREATE UNIQUE INDEX "RefreshToken_tokenHash_key" ON "RefreshToken"("tokenHash");
 
 -- CreateIndex
 CREATE INDEX "RefreshToken_sessionId_idx" ON "RefreshToken"("sessionId");
+
+-- CreateIndex
+CREATE INDEX "ThematicArea_ernId_name_idx" ON "ThematicArea"("ernId", "name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ThematicArea_userId_ernId_name_key" ON "ThematicArea"("userId", "ernId", "name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "GlobalRoleGrant_userId_role_hcpId_key" ON "GlobalRoleGrant"("userId", "role", "hcpId");
+
+-- CreateIndex
+CREATE INDEX "AccessRequest_ernId_status_idx" ON "AccessRequest"("ernId", "status");
+
+-- CreateIndex
+CREATE INDEX "AccessRequest_userId_status_idx" ON "AccessRequest"("userId", "status");
+
+-- CreateIndex
+CREATE INDEX "AssistantAppointment_principalId_idx" ON "AssistantAppointment"("principalId");
+
+-- CreateIndex
+CREATE INDEX "AssistantAppointment_assistantId_idx" ON "AssistantAppointment"("assistantId");
+
+-- CreateIndex
+CREATE INDEX "Notification_userId_createdAt_idx" ON "Notification"("userId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AuditRecord_actorId_idx" ON "AuditRecord"("actorId");
+
+-- CreateIndex
+CREATE INDEX "AuditRecord_onBehalfOfId_idx" ON "AuditRecord"("onBehalfOfId");
+
+-- CreateIndex
+CREATE INDEX "AuditRecord_action_idx" ON "AuditRecord"("action");
+
+-- CreateIndex
+CREATE INDEX "AuditRecord_recordId_idx" ON "AuditRecord"("recordId");
+
+-- CreateIndex
+CREATE INDEX "AuditRecord_at_idx" ON "AuditRecord"("at");
