@@ -20,6 +20,15 @@ export const errorCodes = [
   'conflict',
   'training_only',
   'storage_unavailable',
+  'consent_required',
+  'guest_access_expired',
+  'request_pending',
+  'already_member',
+  'affiliation_mismatch',
+  'not_same_hcp',
+  'own_request',
+  'already_decided',
+  'confirmation_mismatch',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -20,6 +20,7 @@ export async function benchApiLatency(runs: number): Promise<void> {
       'bench',
     );
     const caller = await server.services.identity.authenticate(tokens.accessToken);
+    const actor = await server.services.actors.load(caller);
     const inProcess = createCallerFactory(appRouter)(createContextInner(server.services, tokens.accessToken));
     const http = createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: `${server.url}/trpc`, headers: { authorization: `Bearer ${tokens.accessToken}` } })],
@@ -28,8 +29,8 @@ export async function benchApiLatency(runs: number): Promise<void> {
     const ws = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
 
     printSideBySide(`identity.me, ${runs} sequential calls`, [
-      await measure('service call (baseline)', runs, () => server.services.identity.me(caller)),
-      await measure('tRPC caller, in-process (+auth)', runs, () => inProcess.identity.me()),
+      await measure('service call (baseline)', runs, () => server.services.identity.me(caller, actor)),
+      await measure('tRPC caller, in-process (+auth, actor, policy)', runs, () => inProcess.identity.me()),
       await measure('tRPC over HTTP (batched link)', runs, () => http.identity.me.query()),
       await measure('tRPC over WebSocket', runs, () => ws.identity.me.query()),
     ]);

@@ -37,6 +37,8 @@ const environment = z.object({
   CONSILIUM_DATA_KEY: z.string().min(1).optional(),
   CONSILIUM_DATA_KEY_FILE: z.string().min(1).optional(),
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
+  /** How often scheduled jobs (guest expiry, inactivity review) run. */
+  CONSILIUM_JOBS_SECONDS: positiveSeconds.default(300),
 });
 
 export interface ServerConfig {
@@ -58,6 +60,7 @@ export interface ServerConfig {
   /** Durable storage: the data directory and the operator's data key (absent when ephemeral). */
   readonly storage: { readonly dir: string; readonly dataKey: Buffer } | undefined;
   readonly snapshotSeconds: number;
+  readonly jobsSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     logLevel: e.CONSILIUM_LOG_LEVEL,
     storage: ephemeral ? undefined : storageConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
+    jobsSeconds: e.CONSILIUM_JOBS_SECONDS,
   };
 }
 

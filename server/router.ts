@@ -1,11 +1,25 @@
 // The whole API: one sub-router per feature. Clients import only `type AppRouter` from here.
+import { accessRouter } from './access/router.ts';
+import { accountRouter } from './account/router.ts';
+import { adminRouter } from './admin/router.ts';
+import { assistantsRouter } from './assistants/router.ts';
+import { auditRouter } from './audit/router.ts';
+import { directoryRouter } from './directory/router.ts';
 import { identityRouter } from './identity/index.ts';
+import { notificationsRouter } from './notifications/router.ts';
 import { systemRouter } from './system/router.ts';
 import { trainingRouter } from './training/router.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
   identity: identityRouter,
+  account: accountRouter,
+  access: accessRouter,
+  assistants: assistantsRouter,
+  directory: directoryRouter,
+  notifications: notificationsRouter,
+  audit: auditRouter,
+  admin: adminRouter,
   system: systemRouter,
   training: trainingRouter,
 });

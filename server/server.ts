@@ -22,6 +22,7 @@ import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
 import { seedReferenceData } from './reference/seed.ts';
 import { type AppRouter, appRouter } from './router.ts';
+import { jobsOf, type Scheduler, startScheduler } from './jobs/scheduler.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface StartOptions {
@@ -38,6 +39,8 @@ export interface RunningServer {
   /** Files and DICOM instances: encrypted on disk when durable, in memory when ephemeral. */
   readonly blobs: BlobStore;
   readonly log: FastifyInstance['log'];
+  /** The scheduled jobs (guest expiry, inactivity review); tests run them at will. */
+  readonly jobs: Scheduler;
   /** Takes a snapshot now (durable servers only). */
   snapshot(): Promise<SnapshotInfo>;
   close(): Promise<void>;
@@ -78,7 +81,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     await seedReferenceData(db.prisma);
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
-    const services = createServices(db, config, { clock, hasher, tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey() });
+    const services = createServices(db, config, {
+      clock,
+      hasher,
+      tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey(),
+      ...(keys ? { auditKey: keys.audit } : {}),
+      log: { error: (fields, message) => app.log.error(fields, message) },
+    });
     const blobs = config.storage && keys ? await openDiskBlobStore(join(config.storage.dir, 'blobs'), keys.blobs) : memoryBlobStore();
 
     registerCors(app);
@@ -113,6 +122,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       if (recovery.tornTail) app.log.warn({ tornTail: recovery.tornTail }, 'a torn record at the end of the journal was set aside (it was never acknowledged)');
     }
     const snapshots = db.store ? scheduleSnapshots(db.store, config.snapshotSeconds, app.log) : undefined;
+    const jobs = startScheduler(jobsOf(services), config.jobsSeconds, services.audit, services.log);
 
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -125,12 +135,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       db,
       blobs,
       log: app.log,
+      jobs,
       snapshot: async () => {
         if (!db.store) throw new Error('An ephemeral server keeps no snapshots');
         return db.store.snapshot();
       },
       close: async () => {
         clearInterval(snapshots);
+        jobs.stop();
         await app.close();
         // A snapshot at shutdown makes the next start quick: nothing to replay.
         if (db.store && db.store.recordsSinceSnapshot > 0) await db.store.snapshot().catch((error: unknown) => app.log.error({ stack: stackFrames(error) }, 'snapshot at shutdown failed'));

@@ -1,19 +1,43 @@
 // Builds every service from the database and configuration: the one place where ports are wired.
+import { randomBytes } from 'node:crypto';
+import { AccessRepo } from './access/repo.ts';
+import { AccessService } from './access/service.ts';
+import { AccountService } from './account/service.ts';
+import { AdminService } from './admin/service.ts';
+import { AssistantsService } from './assistants/service.ts';
+import { AuditLog } from './audit/log.ts';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
+import { DirectoryService } from './directory/service.ts';
+import { ActorLoader } from './identity/actors.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { IdentityRepo } from './identity/repo.ts';
 import { IdentityService } from './identity/service.ts';
 import { FailureThrottle } from './identity/throttle.ts';
 import { AccessTokens } from './identity/tokens.ts';
+import { NotificationService } from './notifications/service.ts';
 import { SystemService } from './system/service.ts';
 import { TrainingService } from './training/service.ts';
 
+/** Where services report what operators need to know; never personal data. */
+export interface ServiceLog {
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
 export interface Services {
   readonly identity: IdentityService;
+  readonly actors: ActorLoader;
+  readonly audit: AuditLog;
+  readonly access: AccessService;
+  readonly account: AccountService;
+  readonly assistants: AssistantsService;
+  readonly directory: DirectoryService;
+  readonly notifications: NotificationService;
+  readonly admin: AdminService;
   readonly training: TrainingService;
   readonly system: SystemService;
+  readonly log: ServiceLog;
 }
 
 export interface ServicePorts {
@@ -21,20 +45,38 @@ export interface ServicePorts {
   readonly hasher?: PasswordHasher;
   /** Signs access tokens; the same key must be used across restarts for sessions to survive. */
   readonly tokenKey: Uint8Array;
+  /** Keys the audit chain; the same key must be used across restarts to verify older records. */
+  readonly auditKey?: Buffer;
+  readonly log: ServiceLog;
 }
 
 export function createServices(db: Database, config: ServerConfig, ports: ServicePorts): Services {
   const { clock } = ports;
+  const prisma = db.prisma;
+  const audit = new AuditLog(prisma, ports.auditKey ?? randomBytes(32), clock);
+  const identity = new IdentityService({
+    repo: new IdentityRepo(prisma),
+    clock,
+    hasher: ports.hasher ?? argon2Hasher,
+    tokens: new AccessTokens(ports.tokenKey, config.accessTokenSeconds),
+    throttle: new FailureThrottle(clock),
+    sessions: { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds },
+    audit: (entry) => audit.append(entry),
+  });
+  const endSessions = (userId: string) => identity.revokeAllSessions(userId);
+  const notifications = new NotificationService(prisma, clock);
   return {
-    identity: new IdentityService({
-      repo: new IdentityRepo(db.prisma),
-      clock,
-      hasher: ports.hasher ?? argon2Hasher,
-      tokens: new AccessTokens(ports.tokenKey, config.accessTokenSeconds),
-      throttle: new FailureThrottle(clock),
-      sessions: { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds },
-    }),
-    training: new TrainingService(db.prisma, clock, config.training),
+    identity,
+    actors: new ActorLoader(prisma),
+    audit,
+    access: new AccessService({ repo: new AccessRepo(prisma), clock, notifications, endSessions }),
+    account: new AccountService({ db: prisma, clock, endSessions }),
+    assistants: new AssistantsService(prisma, clock, notifications),
+    directory: new DirectoryService(prisma),
+    notifications,
+    admin: new AdminService(prisma, clock),
+    training: new TrainingService(prisma, clock, config.training),
     system: new SystemService(config, clock),
+    log: ports.log,
   };
 }

@@ -3,7 +3,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
+import type { Actor } from '../app/access/actor.ts';
+import { decide, type Permission, principalFor } from '../app/access/policy.ts';
 import { DomainError, type ErrorCode, type ErrorDetails } from '../app/errors.ts';
+import type { AuditEntry } from './audit/log.ts';
 import type { Context } from './context.ts';
 import { JournalUnavailableError } from './db/durable/journal.ts';
 
@@ -25,6 +28,15 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   conflict: 'CONFLICT',
   training_only: 'NOT_FOUND',
   storage_unavailable: 'SERVICE_UNAVAILABLE',
+  consent_required: 'FORBIDDEN',
+  guest_access_expired: 'FORBIDDEN',
+  request_pending: 'CONFLICT',
+  already_member: 'CONFLICT',
+  affiliation_mismatch: 'BAD_REQUEST',
+  not_same_hcp: 'BAD_REQUEST',
+  own_request: 'FORBIDDEN',
+  already_decided: 'CONFLICT',
+  confirmation_mismatch: 'BAD_REQUEST',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */
@@ -44,7 +56,18 @@ function fieldErrors(error: z.ZodError): Record<string, string[]> {
   return fields;
 }
 
-const t = initTRPC.context<Context>().create({
+/**
+ * What a procedure declares about who may call it: a permission from app/access/policy.ts, or that
+ * it is public (sign-in, system information). A test walks the router and refuses any other.
+ */
+export interface ProcedureMeta {
+  readonly permission?: Permission;
+  readonly public?: true;
+  /** Record successful calls of this query too (exports); mutations are always recorded. */
+  readonly auditReads?: true;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     let data: ErrorShapeData = { appCode: 'internal', details: {}, fields: {} };
@@ -99,11 +122,65 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+/** For the few procedures anyone may call (sign-in, system information). */
+export const publicProcedure = t.procedure.meta({ public: true }).use(domainErrors);
 
-/** A procedure for signed-in users: resolves the bearer token to `ctx.caller`. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (!ctx.accessToken) throw new DomainError('not_signed_in');
-  const caller = await ctx.services.identity.authenticate(ctx.accessToken);
-  return next({ ctx: { caller } });
-});
+/**
+ * What a procedure tells the audit log about the record it acted on; the permission middleware
+ * writes the entry when the call ends, with its outcome.
+ */
+export class AuditScope {
+  recordType: string | null = null;
+  recordId: string | null = null;
+  details: NonNullable<AuditEntry['details']> = {};
+
+  about(recordType: string, recordId: string, details: NonNullable<AuditEntry['details']> = {}): void {
+    this.recordType = recordType;
+    this.recordId = recordId;
+    this.details = details;
+  }
+}
+
+function actorFields(actor: Actor, permission: Permission): Pick<AuditEntry, 'actorId' | 'onBehalfOfId'> {
+  const principal = principalFor(actor, permission);
+  return { actorId: actor.userId, onBehalfOfId: principal.userId === actor.userId ? null : principal.userId };
+}
+
+/**
+ * A procedure that needs `permission`: resolves the bearer token to `ctx.caller` and `ctx.actor`,
+ * refuses (and audits) anyone the policy does not grant it, and audits every mutation's outcome.
+ * Declared before `.input()`, so the check runs before the input is even parsed.
+ */
+export function permitted(permission: Permission, meta: Omit<ProcedureMeta, 'permission' | 'public'> = {}) {
+  return t.procedure
+    .meta({ ...meta, permission })
+    .use(domainErrors)
+    .use(async ({ ctx, next, path, type }) => {
+      if (!ctx.accessToken) throw new DomainError('not_signed_in');
+      const caller = await ctx.services.identity.authenticate(ctx.accessToken);
+      const actor = await ctx.services.actors.load(caller);
+      const audit = ctx.services.audit;
+      const decision = decide(actor, permission);
+      if (!decision.allowed) {
+        await audit.append({ ...actorFields(actor, permission), action: path, outcome: 'denied', details: { permission, reason: decision.reason } });
+        throw new DomainError(decision.reason);
+      }
+      const scope = new AuditScope();
+      const result = await next({ ctx: { caller, actor, audit: scope } });
+      if (type === 'mutation' || (meta.auditReads && result.ok)) {
+        const cause = result.ok ? undefined : result.error.cause;
+        const code = cause instanceof DomainError ? cause.code : isStorageUnavailable(cause) ? 'storage_unavailable' : 'internal';
+        const entry: AuditEntry = {
+          ...actorFields(actor, permission),
+          action: path,
+          recordType: scope.recordType,
+          recordId: scope.recordId,
+          outcome: result.ok ? 'success' : 'failure',
+          details: result.ok ? scope.details : { code },
+        };
+        // The business write has happened; a failing audit write must not turn it into an error.
+        await audit.append(entry).catch((error: unknown) => ctx.services.log.error({ action: path, error: (error as Error).name }, 'audit record not written'));
+      }
+      return result;
+    });
+}

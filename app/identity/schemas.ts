@@ -1,6 +1,6 @@
 /** Inputs and outputs of sign-in and sessions, validated at the server's boundary. */
 import { z } from 'zod';
-import { ernRoles } from './roles.ts';
+import { ernRoles, globalRoles } from './roles.ts';
 
 export const usernameSchema = z
   .string()
@@ -38,15 +38,30 @@ export const membershipView = z.object({
 });
 export type MembershipView = z.infer<typeof membershipView>;
 
+const personRef = z.object({ id: z.string(), firstName: z.string(), lastName: z.string() });
+
 export const meView = z.object({
   id: z.string(),
   username: z.string(),
   firstName: z.string(),
   lastName: z.string(),
   email: z.string(),
+  phone: z.string().nullable(),
   profession: z.string(),
+  expertise: z.string(),
   countryCode: z.string(),
-  hcp: z.object({ code: z.string(), name: z.string(), countryCode: z.string() }).nullable(),
+  hcp: z.object({ id: z.string(), code: z.string(), name: z.string(), countryCode: z.string(), guestAccess: z.boolean() }).nullable(),
   memberships: z.array(membershipView),
+  globalRoles: z.array(z.object({ role: z.enum(globalRoles), hcpId: z.string().nullable() })),
+  thematicAreas: z.array(z.object({ ernId: z.string(), name: z.string() })),
+  /** A guest's access ends then (ISO time); null for everyone else. */
+  guestUntil: z.string().nullable(),
+  /** The privacy statement must be accepted (again) before anything else. */
+  consentRequired: z.boolean(),
+  /** The clinicians this user is the assistant of, and whom they act for now. */
+  canActFor: z.array(personRef),
+  actingFor: personRef.nullable(),
+  /** What the user may do, for showing actions; the server decides again on every call. */
+  abilities: z.array(z.string()),
 });
 export type MeView = z.infer<typeof meView>;

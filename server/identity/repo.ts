@@ -8,6 +8,7 @@ export const signInUserSelect = {
   totpLastStep: true,
   status: true,
   lockedUntil: true,
+  guestUntil: true,
 } satisfies Prisma.UserSelect;
 
 export const meSelect = {
@@ -18,7 +19,17 @@ export const meSelect = {
   email: true,
   profession: true,
   countryCode: true,
-  hcp: { select: { code: true, name: true, countryCode: true } },
+  phone: true,
+  expertise: true,
+  guestUntil: true,
+  consentVersion: true,
+  hcp: { select: { id: true, code: true, name: true, countryCode: true, guestAccess: true } },
+  globalRoles: { select: { role: true, hcpId: true } },
+  thematicAreas: { select: { ernId: true, name: true }, orderBy: [{ ernId: 'asc' }, { name: 'asc' }] },
+  assisting: {
+    where: { revokedAt: null, principal: { status: 'active' } },
+    select: { principal: { select: { id: true, firstName: true, lastName: true } } },
+  },
   memberships: {
     select: { role: true, ern: { select: { id: true, fullName: true } } },
     orderBy: [{ ernId: 'asc' }, { role: 'asc' }],
@@ -32,7 +43,8 @@ const sessionSelect = {
   lastSeenAt: true,
   revokedAt: true,
   revokedReason: true,
-  user: { select: { status: true } },
+  actingForId: true,
+  user: { select: { status: true, guestUntil: true } },
 } satisfies Prisma.SessionSelect;
 
 export type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
@@ -119,6 +131,19 @@ export class IdentityRepo {
       await tx.session.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
       return true;
     });
+  }
+
+  /** Records activity for the 5-year inactivity review. */
+  markActive(userId: string, now: Date) {
+    return this.#db.user.update({ where: { id: userId }, data: { lastActiveAt: now }, select: { id: true } });
+  }
+
+  setActingFor(sessionId: string, principalId: string | null) {
+    return this.#db.session.update({ where: { id: sessionId }, data: { actingForId: principalId }, select: { id: true } });
+  }
+
+  findUserName(userId: string) {
+    return this.#db.user.findUnique({ where: { id: userId }, select: { id: true, firstName: true, lastName: true } });
   }
 
   touchSession(sessionId: string, now: Date) {

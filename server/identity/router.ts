@@ -1,18 +1,18 @@
 import { on } from 'node:events';
 import { refreshInput, signInInput } from '../../app/identity/schemas.ts';
-import { authedProcedure, publicProcedure, router } from '../trpc.ts';
+import { permitted, publicProcedure, router } from '../trpc.ts';
 import type { SessionEndReason } from './service.ts';
 
 export const identityRouter = router({
   signIn: publicProcedure.input(signInInput).mutation(({ ctx, input }) => ctx.services.identity.signIn(input, ctx.clientAddress)),
   refresh: publicProcedure.input(refreshInput).mutation(({ ctx, input }) => ctx.services.identity.refresh(input.refreshToken)),
-  signOut: authedProcedure.mutation(async ({ ctx }) => {
+  signOut: permitted('session.use').mutation(async ({ ctx }) => {
     await ctx.services.identity.signOut(ctx.caller);
     return { ok: true as const };
   }),
-  me: authedProcedure.query(({ ctx }) => ctx.services.identity.me(ctx.caller)),
+  me: permitted('session.use').query(({ ctx }) => ctx.services.identity.me(ctx.caller, ctx.actor)),
   /** Tells a signed-in client at once when its session is ended elsewhere (revoked, token reuse). */
-  sessionEnded: authedProcedure.subscription(async function* ({ ctx, signal }) {
+  sessionEnded: permitted('session.use').subscription(async function* ({ ctx, signal }) {
     const ended = on(ctx.services.identity.sessionEvents, 'ended', { signal });
     // Listening now: look once more, so an end between authentication and here is not missed.
     const already = await ctx.services.identity.endReason(ctx.caller);

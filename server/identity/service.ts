@@ -1,8 +1,12 @@
 // Sign-in, sessions and token rotation: the decisions; I/O comes in through the constructor.
 import { EventEmitter } from 'node:events';
 import { DomainError } from '../../app/errors.ts';
-import type { ErnRole } from '../../app/identity/roles.ts';
+import { abilities } from '../../app/access/policy.ts';
+import type { Actor } from '../../app/access/actor.ts';
+import { privacyStatement } from '../../app/identity/privacy-statement.ts';
+import type { ErnRole, GlobalRole } from '../../app/identity/roles.ts';
 import type { MeView, SignInInput, TokenPair } from '../../app/identity/schemas.ts';
+import type { AuditEntry } from '../audit/log.ts';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { IdentityRepo, SessionRow } from './repo.ts';
@@ -26,6 +30,8 @@ export interface SessionPolicy {
 export interface Caller {
   readonly userId: string;
   readonly sessionId: string;
+  /** The clinician this session acts for as their assistant, if chosen. */
+  readonly actingForId?: string | null;
 }
 
 export interface IdentityDeps {
@@ -35,6 +41,8 @@ export interface IdentityDeps {
   readonly tokens: AccessTokens;
   readonly throttle: FailureThrottle;
   readonly sessions: SessionPolicy;
+  /** Records sign-ins and their failures in the audit log. */
+  readonly audit: (entry: AuditEntry) => Promise<void>;
 }
 
 export class IdentityService {
@@ -48,7 +56,21 @@ export class IdentityService {
     this.#d = deps;
   }
 
+  /** Signs in with password and one-time code; every attempt is audited (the user's id if known, never the name). */
   async signIn(input: SignInInput, clientKey: string): Promise<TokenPair> {
+    let userId: string | null = null;
+    try {
+      const pair = await this.#signIn(input, clientKey, (id) => (userId = id));
+      await this.#d.audit({ actorId: userId, action: 'identity.signIn', recordType: 'user', recordId: userId, outcome: 'success' });
+      return pair;
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : 'internal';
+      await this.#d.audit({ actorId: userId, action: 'identity.signIn', recordType: userId ? 'user' : null, recordId: userId, outcome: 'failure', details: { code } }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #signIn(input: SignInInput, clientKey: string, identified: (userId: string) => void): Promise<TokenPair> {
     const { repo, clock, hasher, throttle } = this.#d;
     const userKey = `user:${input.username.toLowerCase()}`;
     const addressKey = `addr:${clientKey}`;
@@ -77,12 +99,14 @@ export class IdentityService {
       await hasher.verify(await this.#dummy(), input.password);
       return fail('invalid_credentials');
     }
+    identified(user.id);
     const now = clock.now();
     if (user.lockedUntil && user.lockedUntil > now) {
       throw new DomainError('account_locked', { until: user.lockedUntil.toISOString() });
     }
     if (!(await hasher.verify(user.passwordHash, input.password))) return fail('invalid_credentials');
     if (user.status !== 'active') throw new DomainError('account_deactivated');
+    if (user.guestUntil && user.guestUntil <= now) throw new DomainError('guest_access_expired');
     const code = checkTotpCode(user.totpSecret, input.code, user.totpLastStep, now);
     if (!code.valid) return fail(code.replayed ? 'code_already_used' : 'wrong_code');
 
@@ -104,6 +128,7 @@ export class IdentityService {
     }
     throttle.clear(userKey);
     throttle.clear(addressKey);
+    await repo.markActive(user.id, now);
     return this.#tokenPair({ userId: user.id, sessionId: session.id }, refreshToken, now);
   }
 
@@ -125,6 +150,7 @@ export class IdentityService {
       await this.#end(session.id, 'token_reuse');
       throw new DomainError('session_revoked');
     }
+    await repo.markActive(session.userId, now);
     return this.#tokenPair({ userId: session.userId, sessionId: session.id }, next, now);
   }
 
@@ -137,7 +163,19 @@ export class IdentityService {
     if (!session || session.userId !== claims.userId) throw new DomainError('token_invalid');
     this.#assertUsable(session, now);
     if (now.getTime() - session.lastSeenAt.getTime() > touchEverySeconds * 1000) await repo.touchSession(session.id, now);
-    return claims;
+    return { ...claims, actingForId: session.actingForId };
+  }
+
+  /**
+   * Acts for a clinician who appointed the caller as assistant, or as oneself again (null). What the
+   * assistant then does runs with the clinician's permissions and is recorded as on their behalf.
+   */
+  async actAs(caller: Caller, principalId: string | null): Promise<void> {
+    if (principalId !== null) {
+      const me = await this.#d.repo.findMe(caller.userId);
+      if (!me?.assisting.some((a) => a.principal.id === principalId)) throw new DomainError('not_found');
+    }
+    await this.#d.repo.setActingFor(caller.sessionId, principalId);
   }
 
   async signOut(caller: Caller): Promise<void> {
@@ -156,19 +194,29 @@ export class IdentityService {
     return session?.revokedAt ? ((session.revokedReason ?? 'revoked') as SessionEndReason) : undefined;
   }
 
-  async me(caller: Caller): Promise<MeView> {
+  async me(caller: Caller, actor: Actor): Promise<MeView> {
     const user = await this.#d.repo.findMe(caller.userId);
     if (!user) throw new DomainError('not_found');
+    const canActFor = user.assisting.map((a) => a.principal);
     return {
       id: user.id,
       username: user.username,
       firstName: user.firstName,
       lastName: user.lastName,
       email: user.email,
+      phone: user.phone,
       profession: user.profession,
+      expertise: user.expertise ?? '',
       countryCode: user.countryCode,
       hcp: user.hcp,
       memberships: user.memberships.map((m) => ({ ernId: m.ern.id, ernFullName: m.ern.fullName, role: m.role as ErnRole })),
+      globalRoles: user.globalRoles.map((g) => ({ role: g.role as GlobalRole, hcpId: g.hcpId === '' ? null : g.hcpId })),
+      thematicAreas: user.thematicAreas,
+      guestUntil: user.guestUntil?.toISOString() ?? null,
+      consentRequired: user.consentVersion !== privacyStatement.version,
+      canActFor,
+      actingFor: actor.actingFor ? (canActFor.find((p) => p.id === actor.actingFor?.userId) ?? null) : null,
+      abilities: abilities(actor),
     };
   }
 
@@ -177,6 +225,7 @@ export class IdentityService {
     const idleUntil = session.lastSeenAt.getTime() + this.#d.sessions.idleSeconds * 1000;
     if (session.expiresAt <= now || idleUntil <= now.getTime()) throw new DomainError('session_expired');
     if (session.user.status !== 'active') throw new DomainError('account_deactivated');
+    if (session.user.guestUntil && session.user.guestUntil <= now) throw new DomainError('guest_access_expired');
   }
 
   async #end(sessionId: string, reason: SessionEndReason): Promise<void> {

@@ -40,7 +40,16 @@ export class TrainingService {
     const now = this.#clock.now();
     const users = await this.#db.user.findMany({
       where: { username: { in: demoAccounts.map((a) => a.username) } },
-      select: { username: true, firstName: true, lastName: true, totpSecret: true, memberships: { select: { ernId: true, role: true } } },
+      select: {
+        username: true,
+        firstName: true,
+        lastName: true,
+        totpSecret: true,
+        guestUntil: true,
+        consentVersion: true,
+        memberships: { select: { ernId: true, role: true } },
+        globalRoles: { select: { role: true } },
+      },
       orderBy: { username: 'asc' },
     });
     const periodMs = totpPeriodSeconds * 1000;
@@ -49,10 +58,20 @@ export class TrainingService {
       accounts: users.map((user) => ({
         username: user.username,
         displayName: `${user.firstName} ${user.lastName}`,
-        roles: user.memberships.map((m) => `${m.role} · ${m.ernId}`).join(', '),
+        roles: describeRoles(user),
         code: totpCode(user.totpSecret, now),
       })),
       validUntil: new Date(Math.floor(now.getTime() / periodMs + 1) * periodMs).toISOString(),
     };
   }
 }
+
+function describeRoles(user: { memberships: Array<{ ernId: string; role: string }>; globalRoles: Array<{ role: string }>; guestUntil: Date | null; consentVersion: string | null }): string {
+  const roles = [...user.globalRoles.map((g) => globalRoleLabels[g.role] ?? g.role), ...user.memberships.map((m) => `${m.role} · ${m.ernId}`)];
+  if (user.guestUntil) roles.push('guest');
+  if (roles.length === 0) roles.push('no access yet');
+  if (!user.consentVersion) roles.push('first sign-in');
+  return roles.join(', ');
+}
+
+const globalRoleLabels: Record<string, string> = { ECAdmin: 'EC administrator', Support: 'Support', GDPROfficer: 'GDPR officer' };

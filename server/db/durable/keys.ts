@@ -10,6 +10,8 @@ export interface DataKeys {
   readonly snapshot: Buffer;
   readonly token: Uint8Array;
   readonly blobs: { readonly content: Buffer; readonly wrap: Buffer };
+  /** Keys the audit log's hash chain, so nobody without it can forge a consistent chain. */
+  readonly audit: Buffer;
 }
 
 export class DataKeyError extends Error {}
@@ -24,6 +26,7 @@ export function deriveKeys(dataKey: Buffer): DataKeys {
     snapshot: derive(dataKey, 'snapshot'),
     token: new Uint8Array(derive(dataKey, 'access tokens')),
     blobs: { content: derive(dataKey, 'blob content'), wrap: derive(dataKey, 'blob address key') },
+    audit: derive(dataKey, 'audit chain'),
   };
 }
 
