@@ -1,7 +1,13 @@
 // Screens and who may see them: everything but sign-in needs a session.
 import { createRouter, createWebHashHistory, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import AccessRequestsPage from './access/AccessRequestsPage.vue';
+import RequestAccessPage from './access/RequestAccessPage.vue';
+import AccountPage from './account/AccountPage.vue';
+import ConsentPage from './account/ConsentPage.vue';
+import AdminPage from './admin/AdminPage.vue';
+import AuditLogPage from './audit/AuditLogPage.vue';
+import DirectoryPage from './directory/DirectoryPage.vue';
 import HomePage from './home/HomePage.vue';
-import AccountPage from './identity/AccountPage.vue';
 import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
@@ -9,6 +15,7 @@ import PendingPage from './shell/PendingPage.vue';
 
 const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
+  { path: '/consent', name: 'consent', component: ConsentPage },
   {
     path: '/',
     component: AppShell,
@@ -19,6 +26,11 @@ const routes: RouteRecordRaw[] = [
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },
+      { path: 'access/request', name: 'request-access', component: RequestAccessPage },
+      { path: 'access/requests', name: 'access-requests', component: AccessRequestsPage, meta: { permission: 'access.review' } },
+      { path: 'directory', name: 'directory', component: DirectoryPage, meta: { permission: 'directory.search' } },
+      { path: 'audit', name: 'audit', component: AuditLogPage, meta: { permission: 'audit.read' } },
+      { path: 'admin', name: 'admin', component: AdminPage, meta: { permission: 'admin.roles' } },
     ],
   },
   { path: '/:unknown(.*)*', redirect: '/' },
@@ -30,8 +42,13 @@ export function createAppRouter(desktop: boolean) {
   router.beforeEach((to) => {
     const session = useSessionStore();
     if (to.meta.public) return session.signedIn && to.name === 'sign-in' ? { name: 'home' } : true;
-    if (session.signedIn) return true;
-    return { name: 'sign-in', query: session.endedReason ? { reason: session.endedReason } : {} };
+    if (!session.signedIn) return { name: 'sign-in', query: session.endedReason ? { reason: session.endedReason } : {} };
+    // The privacy statement first, before anything else (the server refuses the rest anyway).
+    if (session.me?.consentRequired) return to.name === 'consent' ? true : { name: 'consent' };
+    if (to.name === 'consent') return { name: 'home' };
+    const permission = to.meta.permission;
+    if (typeof permission === 'string' && !session.can(permission)) return { name: 'home' };
+    return true;
   });
   return router;
 }

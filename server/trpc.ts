@@ -167,11 +167,13 @@ export function permitted(permission: Permission, meta: Omit<ProcedureMeta, 'per
       }
       const scope = new AuditScope();
       const result = await next({ ctx: { caller, actor, audit: scope } });
-      if (type === 'mutation' || (meta.auditReads && result.ok)) {
+      const who = actorFields(actor, permission);
+      // Everything an assistant does in a clinician's name is recorded, reads included.
+      if (type === 'mutation' || (meta.auditReads && result.ok) || who.onBehalfOfId) {
         const cause = result.ok ? undefined : result.error.cause;
         const code = cause instanceof DomainError ? cause.code : isStorageUnavailable(cause) ? 'storage_unavailable' : 'internal';
         const entry: AuditEntry = {
-          ...actorFields(actor, permission),
+          ...who,
           action: path,
           recordType: scope.recordType,
           recordId: scope.recordId,

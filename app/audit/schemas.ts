@@ -1,13 +1,12 @@
 /** Reading the audit log (SPEC GV-1). */
 import { z } from 'zod';
-import { idSchema } from '../access/schemas.ts';
 
 export const auditOutcomes = ['success', 'denied', 'failure'] as const;
 export type AuditOutcome = (typeof auditOutcomes)[number];
 
 export const auditFilter = z.object({
-  /** Records by this user, or by others on their behalf. */
-  userId: idSchema.optional(),
+  /** Records by this user, or by others on their behalf: a user id, a username, or a name. */
+  user: z.string().trim().max(100).optional(),
   action: z.string().trim().max(80).regex(/^[A-Za-z.]*$/, 'Letters and dots only').optional(),
   recordId: z.string().trim().max(80).optional(),
   outcome: z.enum(auditOutcomes).optional(),

@@ -23,6 +23,8 @@ export const useSessionStore = defineStore('session', () => {
   let watchingEnd: { unsubscribe(): void } | undefined;
 
   const signedIn = computed(() => accessToken.value !== undefined);
+  /** Whether the server said the user may do this (to show or hide actions; the server decides again). */
+  const can = (permission: string): boolean => me.value?.abilities.includes(permission) ?? false;
 
   function useVault(value: SessionVault): void {
     vault.value = value;
@@ -92,5 +94,11 @@ export const useSessionStore = defineStore('session', () => {
     });
   }
 
-  return { accessToken, me, signedIn, endedReason, useVault, reloadMe, signIn, refresh, signOut, end };
+  /** Acts for a clinician who appointed the user as assistant, or as oneself again. */
+  async function actAs(principalId: string | null): Promise<void> {
+    await api().assistants.actAs.mutate({ principalId });
+    await reloadMe();
+  }
+
+  return { accessToken, me, signedIn, endedReason, can, useVault, reloadMe, signIn, refresh, signOut, end, actAs };
 });

@@ -56,3 +56,32 @@ export async function checkChain(key: Buffer, records: AsyncIterable<ChainedFiel
   }
   return { ok: true, records: count };
 }
+
+interface SqliteHandle {
+  prepare(sql: string): { all(...args: unknown[]): unknown[]; run(...args: unknown[]): unknown };
+  transaction<T>(fn: () => T): () => T;
+}
+
+/**
+ * Key rotation (offline, on the raw database): checks the chain under the old key, then re-computes
+ * every hash under the new one. A chain that is already broken is refused, so rotation never
+ * launders a tampered log. Returns how many records were re-chained.
+ */
+export async function rechain(db: SqliteHandle, fromKey: Buffer, toKey: Buffer): Promise<number> {
+  const table = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'AuditRecord'`).all();
+  if (table.length === 0) return 0;
+  type Row = { seq: bigint | number; at: string; actorId: string | null; onBehalfOfId: string | null; action: string; recordType: string | null; recordId: string | null; outcome: string; details: string; prevHash: string; hash: string };
+  const records = (db.prepare('SELECT * FROM "AuditRecord" ORDER BY seq').all() as Row[]).map((row) => ({ ...row, seq: Number(row.seq), at: new Date(row.at) }));
+  const check = await checkChain(fromKey, records);
+  if (!check.ok) throw new Error(`The audit log's chain is broken at record ${check.brokenAt} (${check.reason}); refusing to re-key it.`);
+  const update = db.prepare('UPDATE "AuditRecord" SET "prevHash" = ?, "hash" = ? WHERE "seq" = ?');
+  db.transaction(() => {
+    let prevHash = genesisHash;
+    for (const record of records) {
+      const hash = chainHash(toKey, prevHash, record);
+      update.run(prevHash, hash, record.seq);
+      prevHash = hash;
+    }
+  })();
+  return records.length;
+}

@@ -31,9 +31,11 @@ export interface AuditView {
 
 const verifyBatch = 5_000;
 
-function where(filter: AuditFilter): Prisma.AuditRecordWhereInput {
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function where(filter: AuditFilter, userIds: readonly string[] | undefined): Prisma.AuditRecordWhereInput {
   return {
-    ...(filter.userId ? { OR: [{ actorId: filter.userId }, { onBehalfOfId: filter.userId }] } : {}),
+    ...(userIds ? { OR: [{ actorId: { in: [...userIds] } }, { onBehalfOfId: { in: [...userIds] } }] } : {}),
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.recordId ? { recordId: filter.recordId } : {}),
     ...(filter.outcome ? { outcome: filter.outcome } : {}),
@@ -97,17 +99,31 @@ export class AuditLog {
     return checkChain(this.#key, records());
   }
 
+  /** The users a filter's `user` names: an id as given, else usernames or names containing every word. */
+  async #userIds(user: string | undefined): Promise<string[] | undefined> {
+    if (!user) return undefined;
+    if (uuid.test(user)) return [user];
+    const words = user.split(/\s+/).filter(Boolean).slice(0, 4);
+    const users = await this.#db.user.findMany({
+      where: { AND: words.map((word) => ({ OR: [{ username: { contains: word } }, { firstName: { contains: word } }, { lastName: { contains: word } }] })) },
+      select: { id: true },
+      take: 200,
+    });
+    return users.map((u) => u.id);
+  }
+
   async search(filter: AuditFilter, page: number, pageSize: number): Promise<{ total: number; records: AuditView[] }> {
+    const condition = where(filter, await this.#userIds(filter.user));
     const [total, rows] = await Promise.all([
-      this.#db.auditRecord.count({ where: where(filter) }),
-      this.#db.auditRecord.findMany({ where: where(filter), orderBy: { seq: 'desc' }, skip: page * pageSize, take: pageSize }),
+      this.#db.auditRecord.count({ where: condition }),
+      this.#db.auditRecord.findMany({ where: condition, orderBy: { seq: 'desc' }, skip: page * pageSize, take: pageSize }),
     ]);
     return { total, records: await this.#views(rows) };
   }
 
   /** The matching records as CSV (newest first), for export. */
   async csv(filter: AuditFilter, limit = 100_000): Promise<string> {
-    const rows = await this.#db.auditRecord.findMany({ where: where(filter), orderBy: { seq: 'desc' }, take: limit });
+    const rows = await this.#db.auditRecord.findMany({ where: where(filter, await this.#userIds(filter.user)), orderBy: { seq: 'desc' }, take: limit });
     const views = await this.#views(rows);
     const header = ['seq', 'time', 'actor_id', 'actor', 'on_behalf_of_id', 'on_behalf_of', 'action', 'record_type', 'record_id', 'outcome', 'details'];
     const lines = views.map((v) =>

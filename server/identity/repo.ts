@@ -91,7 +91,7 @@ export class IdentityRepo {
     return this.#db.$transaction(async (tx) => {
       const updated = await tx.user.updateMany({
         where: { id: userId, totpLastStep: { lt: totpStep }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-        data: { failedSignIns: 0, lockedUntil: null, totpLastStep: totpStep },
+        data: { failedSignIns: 0, lockedUntil: null, totpLastStep: totpStep, lastActiveAt: now },
       });
       if (updated.count !== 1) return null;
       return tx.session.create({
@@ -122,20 +122,17 @@ export class IdentityRepo {
    * Marks a refresh token used and issues its successor in one transaction. Returns false when the
    * token had already been used (a concurrent or replayed refresh), changing nothing.
    */
-  rotateRefreshToken(input: { tokenId: string; sessionId: string; newHash: string; now: Date }) {
-    const { tokenId, sessionId, newHash, now } = input;
+  rotateRefreshToken(input: { tokenId: string; sessionId: string; userId: string; newHash: string; now: Date }) {
+    const { tokenId, sessionId, userId, newHash, now } = input;
     return this.#db.$transaction(async (tx) => {
       const marked = await tx.refreshToken.updateMany({ where: { id: tokenId, usedAt: null }, data: { usedAt: now } });
       if (marked.count !== 1) return false;
       await tx.refreshToken.create({ data: { sessionId, tokenHash: newHash, createdAt: now } });
       await tx.session.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
+      // Activity, for the 5-year inactivity review.
+      await tx.user.update({ where: { id: userId }, data: { lastActiveAt: now }, select: { id: true } });
       return true;
     });
-  }
-
-  /** Records activity for the 5-year inactivity review. */
-  markActive(userId: string, now: Date) {
-    return this.#db.user.update({ where: { id: userId }, data: { lastActiveAt: now }, select: { id: true } });
   }
 
   setActingFor(sessionId: string, principalId: string | null) {

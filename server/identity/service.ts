@@ -128,7 +128,6 @@ export class IdentityService {
     }
     throttle.clear(userKey);
     throttle.clear(addressKey);
-    await repo.markActive(user.id, now);
     return this.#tokenPair({ userId: user.id, sessionId: session.id }, refreshToken, now);
   }
 
@@ -145,12 +144,11 @@ export class IdentityService {
       throw new DomainError('session_revoked');
     }
     const next = newRefreshToken();
-    const rotated = await repo.rotateRefreshToken({ tokenId: stored.id, sessionId: session.id, newHash: hashRefreshToken(next), now });
+    const rotated = await repo.rotateRefreshToken({ tokenId: stored.id, sessionId: session.id, userId: session.userId, newHash: hashRefreshToken(next), now });
     if (!rotated) {
       await this.#end(session.id, 'token_reuse');
       throw new DomainError('session_revoked');
     }
-    await repo.markActive(session.userId, now);
     return this.#tokenPair({ userId: session.userId, sessionId: session.id }, next, now);
   }
 

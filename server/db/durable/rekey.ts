@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { rechain } from '../../audit/chain.ts';
 import { copyBlobs } from '../../blobs/store.ts';
 import type { DataKeys } from './keys.ts';
 import { lockDataDirectory } from './lock.ts';
@@ -31,6 +32,10 @@ export async function rekeyDataDirectory(options: RekeyOptions): Promise<Snapsho
     const state = await readDurableState(from.dir, from.keys);
     const adapter = await buildDatabase({ ...options, dir: from.dir, keys: from.keys }, state);
     try {
+      // The audit chain is keyed by a key derived from the data key: it moves to the new key too.
+      await rechain(adapter.client, from.keys.audit, to.keys.audit).catch((error: unknown) => {
+        throw new RekeyError((error as Error).message);
+      });
       const info = await writeSnapshot(to.dir, to.keys.snapshot, state.lastSeq, options.now(), adapter.client.serialize());
       if (existsSync(join(from.dir, 'blobs', 'ADDRESS_KEY'))) {
         await copyBlobs({ dir: join(from.dir, 'blobs'), keys: from.keys.blobs }, { dir: join(to.dir, 'blobs'), keys: to.keys.blobs });

@@ -9,7 +9,7 @@ export class Shell {
 
   constructor(readonly page: Page) {
     this.menu = page.getByRole('navigation', { name: 'Main menu' });
-    this.bell = page.getByRole('button', { name: 'Bell' });
+    this.bell = page.getByRole('button', { name: /^Bell/ });
     this.userMenuButton = page.getByRole('button', { name: /^User menu/ });
     this.version = this.menu.getByText(/^Version \d+\.\d+\.\d+/);
   }

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       storage: undefined,
       snapshotSeconds: 3600,
+      jobsSeconds: 300,
     });
   });
 
