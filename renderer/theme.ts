@@ -27,6 +27,10 @@ const preset = definePreset(Aura, {
       },
     },
   },
+  components: {
+    // Aura's outlined secondary text (surface.500) is below AA contrast on white.
+    button: { colorScheme: { light: { outlined: { secondary: { color: '{surface.700}', borderColor: '{surface.400}' } } } } },
+  },
 });
 
 export const theme = { preset, options: { darkModeSelector: 'system' } };

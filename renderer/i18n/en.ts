@@ -127,6 +127,7 @@ export const en = {
     thematicAreas: 'Thematic areas',
     thematicAreasHelp: 'Topics of interest within each of your ERNs, so colleagues can find you.',
     addArea: 'Add thematic area',
+    addAreaIn: 'Add thematic area in {ernId}',
     areaName: 'Thematic area in {ernId}',
     removeArea: 'Remove {name}',
     edit: 'Edit information',

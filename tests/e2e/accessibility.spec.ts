@@ -5,6 +5,8 @@ import { demoPassword } from '../../server/demo/accounts.ts';
 import { expect, test } from './fixtures.ts';
 
 async function violations(page: Page): Promise<string[]> {
+  // Overlays fade in: contrast is measured on the settled page, not mid-transition.
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
@@ -26,6 +28,54 @@ for (const scheme of ['light', 'dark'] as const) {
 
     await page.getByRole('menuitem', { name: 'My Account' }).click();
     await expect(page.getByRole('heading', { name: 'My Account' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+  });
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`consent, access requests, directory, audit log and administration are accessible (${scheme} theme)`, async ({ page, signInPage, shell, clock, codeFor }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await signInPage.open();
+    await signInPage.signIn('sofia.moreau', demoPassword, await codeFor('sofia.moreau'));
+    await expect(page.getByRole('heading', { name: 'User consent and privacy statement' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.getByLabel('I have read the user consent and privacy statement and I accept it').check();
+    await page.getByRole('button', { name: 'Accept and continue' }).click();
+    await page.getByRole('link', { name: 'Request access' }).click();
+    await page.getByRole('combobox', { name: 'ERN' }).click();
+    await page.getByRole('option', { name: 'ERKNet — Kidney Diseases' }).click();
+    await page.getByRole('combobox', { name: 'Country' }).click();
+    await page.getByRole('option', { name: 'France' }).click();
+    await page.getByRole('radio', { name: /FR10/ }).check();
+    await page.getByRole('radio', { name: /^HP/ }).check();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Submit request access' }).click();
+    await shell.chooseFromUserMenu('Sign out');
+
+    clock.advance(30_000);
+    await signInPage.signIn('marco.rossi', demoPassword, await codeFor('marco.rossi'));
+    await shell.menuLink('Access requests').click();
+    await page.getByRole('button', { name: 'Approve Sofia Moreau' }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await shell.menuLink('Service directory').click();
+    await expect(page.getByRole('status').filter({ hasText: 'members found' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await shell.chooseFromUserMenu('My Account');
+    await page.getByRole('button', { name: 'Edit information' }).click();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('tab', { name: 'Privacy and account' }).click();
+    expect(await violations(page)).toEqual([]);
+    await shell.chooseFromUserMenu('Sign out');
+
+    clock.advance(30_000);
+    await signInPage.signIn('eva.lindqvist', demoPassword, await codeFor('eva.lindqvist'));
+    await shell.menuLink('Audit log').click();
+    await expect(page.getByRole('table', { name: 'Audit log' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await shell.menuLink('Administration').click();
+    await expect(page.getByRole('table', { name: 'Users and global roles' })).toBeVisible();
     expect(await violations(page)).toEqual([]);
   });
 }
