@@ -20,6 +20,9 @@ export const errorCodes = [
   'conflict',
   'training_only',
   'storage_unavailable',
+  'nickname_taken',
+  'nickname_resembles_name',
+  'nickname_generation_exhausted',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

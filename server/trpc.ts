@@ -25,6 +25,9 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   conflict: 'CONFLICT',
   training_only: 'NOT_FOUND',
   storage_unavailable: 'SERVICE_UNAVAILABLE',
+  nickname_taken: 'CONFLICT',
+  nickname_resembles_name: 'BAD_REQUEST',
+  nickname_generation_exhausted: 'CONFLICT',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */
