@@ -1,5 +1,7 @@
 // Builds every service from the database and configuration: the one place where ports are wired.
 import type { Clock } from './clock.ts';
+import { sharedCodeCatalogue } from './codes/load.ts';
+import { CodesService } from './codes/service.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
@@ -14,6 +16,7 @@ export interface Services {
   readonly identity: IdentityService;
   readonly training: TrainingService;
   readonly system: SystemService;
+  readonly codes: CodesService;
 }
 
 export interface ServicePorts {
@@ -36,5 +39,6 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     }),
     training: new TrainingService(db.prisma, clock, config.training),
     system: new SystemService(config, clock),
+    codes: new CodesService(() => sharedCodeCatalogue()),
   };
 }

@@ -4,8 +4,10 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-/** Where the source copies live when the project's shared folder sits beside the repository. */
-export const defaultSourceDir = resolve(import.meta.dirname, '../../../shared/codes');
+/** Where the source copies live: CONSILIUM_SHARED_DIR/codes, or the project's shared folder beside the repository. */
+export const defaultSourceDir = process.env.CONSILIUM_SHARED_DIR
+  ? resolve(process.env.CONSILIUM_SHARED_DIR, 'codes')
+  : resolve(import.meta.dirname, '../../../shared/codes');
 export const dataDir = resolve(import.meta.dirname, 'data');
 
 /** The derived files, by name, from the source folder's contents. Pure, so a test can compare. */

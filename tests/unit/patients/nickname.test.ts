@@ -44,8 +44,6 @@ function scripted(values: number[]): RandomSource & { readonly used: number } {
   };
 }
 
-const none = async () => false;
-
 describe('system-generated nicknames', () => {
   test('are "Word1 Word2 Number": capitalised words from the dictionary, single spaces, 0-999 without leading zeros', () => {
     const random = seeded(1);
