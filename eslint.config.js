@@ -11,7 +11,7 @@ const nodeOnly = ['node:*', 'fs', 'path', 'child_process', 'electron', 'fastify'
 const ours = (...folders) => `^(\\.\\./)+(${folders.join('|')})/`;
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'server/db/generated/**', 'scratch/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'server/db/generated/**', 'app/patients/datasets/generated/**', 'scratch/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

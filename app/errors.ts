@@ -29,6 +29,9 @@ export const errorCodes = [
   'own_request',
   'already_decided',
   'confirmation_mismatch',
+  'nickname_taken',
+  'nickname_resembles_name',
+  'nickname_generation_exhausted',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

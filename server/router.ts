@@ -5,6 +5,7 @@ import { adminRouter } from './admin/router.ts';
 import { assistantsRouter } from './assistants/router.ts';
 import { auditRouter } from './audit/router.ts';
 import { directoryRouter } from './directory/router.ts';
+import { codesRouter } from './codes/index.ts';
 import { identityRouter } from './identity/index.ts';
 import { notificationsRouter } from './notifications/router.ts';
 import { systemRouter } from './system/router.ts';
@@ -12,6 +13,7 @@ import { trainingRouter } from './training/router.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
+  codes: codesRouter,
   identity: identityRouter,
   account: accountRouter,
   access: accessRouter,

@@ -7,6 +7,8 @@ import { AdminService } from './admin/service.ts';
 import { AssistantsService } from './assistants/service.ts';
 import { AuditLog } from './audit/log.ts';
 import type { Clock } from './clock.ts';
+import { sharedCodeCatalogue } from './codes/load.ts';
+import { CodesService } from './codes/service.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import { DirectoryService } from './directory/service.ts';
@@ -38,6 +40,7 @@ export interface Services {
   readonly training: TrainingService;
   readonly system: SystemService;
   readonly log: ServiceLog;
+  readonly codes: CodesService;
 }
 
 export interface ServicePorts {
@@ -78,5 +81,6 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     training: new TrainingService(prisma, clock, config.training),
     system: new SystemService(config, clock),
     log: ports.log,
+    codes: new CodesService(() => sharedCodeCatalogue()),
   };
 }

@@ -37,6 +37,9 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   own_request: 'FORBIDDEN',
   already_decided: 'CONFLICT',
   confirmation_mismatch: 'BAD_REQUEST',
+  nickname_taken: 'CONFLICT',
+  nickname_resembles_name: 'BAD_REQUEST',
+  nickname_generation_exhausted: 'CONFLICT',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */

@@ -36,6 +36,7 @@ export const matrix: Readonly<Record<Permission, readonly Persona[]>> = {
   'assistants.appoint': ['hp'],
   'assistants.actAs': consented,
   'directory.search': ['hp', 'coordinator', 'dispatcher', 'helpdesk', 'researcher', 'assistantActing', 'guest', 'ecAdmin'],
+  'codes.read': ['hp', 'coordinator', 'dispatcher', 'helpdesk', 'researcher', 'assistantActing', 'guest'],
   'notifications.read': consented,
   'audit.read': ['ecAdmin', 'support'],
   'admin.roles': ['ecAdmin'],

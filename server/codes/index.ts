@@ -1,0 +1,1 @@
+export { codesRouter } from './router.ts';
