@@ -20,6 +20,10 @@ export const errorCodes = [
   'conflict',
   'training_only',
   'storage_unavailable',
+  'sign_in_expired',
+  'provider_failed',
+  'email_not_verified',
+  'email_in_use',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

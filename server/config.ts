@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DataKeyError, loadDataKey } from './db/durable/keys.ts';
+import { type OidcConfig, oidcEnvironment, readOidcConfig } from './identity/oidc/config.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -37,6 +38,9 @@ const environment = z.object({
   CONSILIUM_DATA_KEY: z.string().min(1).optional(),
   CONSILIUM_DATA_KEY_FILE: z.string().min(1).optional(),
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
+  /** The address browsers use to reach this server (behind a proxy); default: the address it listens on. */
+  CONSILIUM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ...oidcEnvironment,
 });
 
 export interface ServerConfig {
@@ -58,6 +62,10 @@ export interface ServerConfig {
   /** Durable storage: the data directory and the operator's data key (absent when ephemeral). */
   readonly storage: { readonly dir: string; readonly dataKey: Buffer } | undefined;
   readonly snapshotSeconds: number;
+  /** Where browsers reach the server, without trailing slash; undefined: the address it listens on. */
+  readonly publicUrl: string | undefined;
+  /** Sign-in through an OpenID Connect provider; undefined when not configured. */
+  readonly oidc: OidcConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) throw new ConfigError(`Unknown option ${unknown.join(', ')}. Options: --ephemeral, --demo`);
   const e = parsed.data;
+  const oidc = readOidcConfig(e);
+  if (oidc.problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${oidc.problems.join('\n  ')}`);
   const demo = argv.includes('--demo');
   const ephemeral = argv.includes('--ephemeral') || demo;
   return {
@@ -91,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     logLevel: e.CONSILIUM_LOG_LEVEL,
     storage: ephemeral ? undefined : storageConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
+    publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
+    oidc: oidc.config,
   };
 }
 

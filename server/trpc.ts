@@ -25,6 +25,10 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   conflict: 'CONFLICT',
   training_only: 'NOT_FOUND',
   storage_unavailable: 'SERVICE_UNAVAILABLE',
+  sign_in_expired: 'UNAUTHORIZED',
+  provider_failed: 'UNAUTHORIZED',
+  email_not_verified: 'FORBIDDEN',
+  email_in_use: 'CONFLICT',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */

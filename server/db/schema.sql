@@ -80,6 +80,17 @@ CREATE TABLE "RefreshToken" (
     CONSTRAINT "RefreshToken_sessionId_fkey" FOREIGN KEY ("sessionId") REFERENCES "Session" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "ExternalIdentity" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "issuer" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "lastSignInAt" DATETIME NOT NULL,
+    CONSTRAINT "ExternalIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Hcp_code_countryCode_key" ON "Hcp"("code", "countryCode");
 
@@ -103,3 +114,9 @@ CREATE UNIQUE INDEX "RefreshToken_tokenHash_key" ON "RefreshToken"("tokenHash");
 
 -- CreateIndex
 CREATE INDEX "RefreshToken_sessionId_idx" ON "RefreshToken"("sessionId");
+
+-- CreateIndex
+CREATE INDEX "ExternalIdentity_userId_idx" ON "ExternalIdentity"("userId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ExternalIdentity_issuer_subject_key" ON "ExternalIdentity"("issuer", "subject");
