@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ProviderSignInOutcome } from '../app/desktop/bridge.ts';
 import { errorCodes } from '../app/errors.ts';
-import { desktopChallengeSchema, desktopLoopbackPath, signInTicketSchema } from '../app/identity/oidc.ts';
+import { desktopChallengeSchema, desktopLoopbackPath, oidcPaths, signInTicketSchema } from '../app/identity/oidc.ts';
 import { tokenPair } from '../app/identity/schemas.ts';
 import { type Fetch, failureCode, ServerUnreachableError } from './vault.ts';
 
@@ -88,14 +88,14 @@ export class DesktopSignIn {
     const server = createServer((request, response) => {
       const answer = this.#read(request, challenge);
       if (answer === 'not_found' || answer === 'foreign') return reply(response, answer === 'not_found' ? 404 : 400);
-      const done = new URL('/auth/oidc/done', serverUrl);
+      const done = new URL(oidcPaths.done, serverUrl);
       if ('error' in answer) done.searchParams.set('error', answer.error);
       reply(response, 303, done.href);
       settle(answer);
     });
     try {
       const port = await listen(server);
-      const start = new URL('/auth/oidc/start', serverUrl);
+      const start = new URL(oidcPaths.start, serverUrl);
       start.searchParams.set('desktop_challenge', challenge);
       start.searchParams.set('desktop_port', String(port));
       try {

@@ -17,6 +17,16 @@ export const desktopChallengeSchema = random256.describe('desktop challenge');
 /** Where the desktop client waits for the browser's answer: a port of its own on 127.0.0.1. */
 export const loopbackPortSchema = z.coerce.number().int().min(1024).max(65535);
 
+/** The server's routes of a provider sign-in, which browsers navigate (they are not API calls). */
+export const oidcPaths = {
+  /** Sends the browser to the provider; a desktop client adds its challenge and loopback port. */
+  start: '/auth/oidc/start',
+  /** Where the provider sends the browser back (the redirect URI registered at the provider). */
+  callback: '/auth/oidc/callback',
+  /** The page that ends a desktop sign-in in the browser. */
+  done: '/auth/oidc/done',
+} as const;
+
 /** The path on the desktop client's loopback port that the server sends the browser back to. */
 export const desktopLoopbackPath = '/consilium/oidc';
 

@@ -1,6 +1,6 @@
 // Sign-in through an OpenID Connect provider: what the rest of the server uses.
 export { oidcRouter } from './router.ts';
-export { oidcPaths, registerOidcRoutes } from './routes.ts';
+export { registerOidcRoutes } from './routes.ts';
 export { defaultOidcLimits, OidcService } from './service.ts';
 export { discoverProvider, ProviderDiscoveryError } from './provider.ts';
 export { OidcRepo } from './repo.ts';

@@ -1,17 +1,10 @@
 // The HTTP routes of a provider sign-in, which browsers navigate (not tRPC calls): start sends the
 // browser to the provider, callback takes its answer, done ends a desktop sign-in in the browser.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isErrorCode } from '../../../app/errors.ts';
-import { desktopLoopbackPath, oidcErrorFragment, oidcStartQuery, oidcTicketFragment } from '../../../app/identity/oidc.ts';
-import { DomainError } from '../../../app/errors.ts';
+import { desktopLoopbackPath, oidcErrorFragment, oidcPaths, oidcStartQuery, oidcTicketFragment } from '../../../app/identity/oidc.ts';
+import { DomainError, isErrorCode } from '../../../app/errors.ts';
 import { desktopDonePage, failurePage, pageContentSecurityPolicy, type PageProblem } from './pages.ts';
 import type { CallbackOutcome, OidcService } from './service.ts';
-
-export const oidcPaths = {
-  start: '/auth/oidc/start',
-  callback: '/auth/oidc/callback',
-  done: '/auth/oidc/done',
-} as const;
 
 /** The cookie that binds a sign-in to the browser that started it (against login CSRF). */
 const bindingCookie = 'consilium_oidc';
