@@ -79,8 +79,13 @@ export class DesktopSignIn {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = sha256(verifier);
 
-    let settle!: (result: LoopbackAnswer | Ending) => void;
-    const result = new Promise<LoopbackAnswer | Ending>((resolve) => (settle = resolve));
+    let settled = false;
+    let resolve!: (result: LoopbackAnswer | Ending) => void;
+    const result = new Promise<LoopbackAnswer | Ending>((r) => (resolve = r));
+    const settle = (value: LoopbackAnswer | Ending) => {
+      settled = true;
+      resolve(value);
+    };
     const stop = (ending: Ending) => settle(ending);
     this.#stop = stop;
     const timer = setTimeout(() => settle('timed_out'), timeoutMs);
@@ -95,6 +100,8 @@ export class DesktopSignIn {
     });
     try {
       const port = await listen(server);
+      // Cancelled or replaced while the port opened: no browser for a sign-in nobody waits for.
+      if (settled) return { ok: false, code: 'cancelled' };
       const start = new URL(oidcPaths.start, serverUrl);
       start.searchParams.set('desktop_challenge', challenge);
       start.searchParams.set('desktop_port', String(port));

@@ -221,6 +221,21 @@ describe('refusals, each creating no session', () => {
     expect(await counts(t)).toMatchObject({ sessions: 0 });
   });
 
+  test('sign-ins waiting at the provider are bounded in number: past 1,000 a start is refused until some expire', async () => {
+    const t = await start();
+    for (let batch = 0; batch < 20; batch += 1) {
+      const starts = await Promise.all(Array.from({ length: 50 }, () => fetch(startUrl(t), { redirect: 'manual' })));
+      expect(starts.map((response) => response.status)).toEqual(Array(50).fill(303));
+    }
+    const refused = await new TestBrowser().request(startUrl(t));
+    expect(refused.response.status).toBe(503);
+    expect(refused.response.headers.get('retry-after')).toBe('600');
+    expect(refused.body).toContain('Too many sign-ins are in progress');
+
+    t.clock.advance(seconds(601));
+    expect((await new TestBrowser().request(startUrl(t))).response.status).toBe(303);
+  });
+
   test('a start with a malformed desktop request is refused with a page', async () => {
     const t = await start();
     const visit = await new TestBrowser().request(`${startUrl(t)}?desktop_challenge=short&desktop_port=80`);

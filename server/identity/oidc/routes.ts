@@ -8,6 +8,8 @@ import type { CallbackOutcome, OidcService } from './service.ts';
 
 /** The cookie that binds a sign-in to the browser that started it (against login CSRF). */
 const bindingCookie = 'consilium_oidc';
+/** Sent to start and callback only. */
+const bindingCookiePath = '/auth/oidc';
 
 export interface OidcRouteOptions {
   /** Undefined when no provider is configured: the routes then say so. */
@@ -56,7 +58,7 @@ export function registerOidcRoutes(app: FastifyInstance, options: OidcRouteOptio
     if (!query.success) return sendPage(reply, 400, failurePage('bad_request', `${publicUrl()}/sign-in`));
     try {
       const { location, binding } = await service.start(query.data, cookieValue(request, bindingCookie));
-      const attributes = [`Path=/auth/oidc`, `Max-Age=${options.flowSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure() ? ['Secure'] : [])];
+      const attributes = [`Path=${bindingCookiePath}`, `Max-Age=${options.flowSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure() ? ['Secure'] : [])];
       reply.header('Set-Cookie', `${bindingCookie}=${binding}; ${attributes.join('; ')}`);
       return reply.redirect(location, 303);
     } catch (error) {

@@ -113,8 +113,9 @@ export class OidcService {
     const { provider, clock } = this.#d;
     const params = new URLSearchParams(search);
     const state = params.get('state');
-    const pending = state ? this.#pending.take(state, clock.now()) : undefined;
-    if (!pending) return failed(undefined, 'sign_in_expired', state ? 'unknown, used or expired state' : 'no state');
+    if (!state) return failed(undefined, 'sign_in_expired', 'no state');
+    const pending = this.#pending.take(state, clock.now());
+    if (!pending) return failed(undefined, 'sign_in_expired', 'unknown, used or expired state');
     const { target } = pending;
     if (!binding || sha256(binding) !== pending.bindingHash) return failed(target, 'sign_in_expired', 'answer reached another browser than the one that started');
 
@@ -122,7 +123,7 @@ export class OidcService {
     callbackUrl.search = params.toString();
     let identity: ProviderIdentity;
     try {
-      identity = await provider.exchange(callbackUrl, { redirectUri: this.#d.redirectUri(), state: state as string, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
+      identity = await provider.exchange(callbackUrl, { redirectUri: this.#d.redirectUri(), state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
     } catch (error) {
       if (error instanceof ProviderRefusal) return failed(target, 'provider_failed', `provider answered ${error.error}`);
       const code = (error as { code?: unknown }).code;

@@ -128,6 +128,13 @@ describe('DesktopSignIn', () => {
     expect(kept).toEqual([]);
   });
 
+  test('a sign-in cancelled before the browser opens never opens it', async () => {
+    const { flow } = harness({ openExternal: async () => Promise.reject(new Error('must not open')) });
+    const outcome = flow.signIn();
+    flow.cancel();
+    await expect(outcome).resolves.toEqual({ ok: false, code: 'cancelled' });
+  });
+
   test('a new sign-in replaces the one in progress', async () => {
     const { flow, opened } = harness();
     const first = flow.signIn();
