@@ -32,6 +32,10 @@ export const errorCodes = [
   'nickname_taken',
   'nickname_resembles_name',
   'nickname_generation_exhausted',
+  'sign_in_expired',
+  'provider_failed',
+  'email_not_verified',
+  'email_in_use',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,10 +1,11 @@
 // The Electron main process: wires the app's scheme, session, IPC and window together. The logic
 // lives in the modules it imports, which are tested without Electron.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { loadDesktopConfig } from './config.ts';
 import { registerIpcHandlers } from './ipc-gate.ts';
 import { quitAfter } from './lifecycle.ts';
+import { DesktopSignIn } from './oidc.ts';
 import { createAppProtocolHandler } from './protocol.ts';
 import { appPartition, appScheme, contentSecurityPolicyFor } from './security.ts';
 import { MemoryTokenStore, SessionVault } from './vault.ts';
@@ -36,6 +37,13 @@ async function start(): Promise<void> {
     fetch: (url, init) => ses.fetch(url, init),
     store: new MemoryTokenStore(),
   });
+  // Only the start URL it builds itself is ever opened: the renderer passes no URL.
+  const providerSignIn = new DesktopSignIn({
+    serverUrl: config.serverUrl,
+    fetch: (url, init) => ses.fetch(url, init),
+    openExternal: (url) => shell.openExternal(url),
+    keep: (refreshToken) => vault.keep(refreshToken),
+  });
   registerIpcHandlers(ipcMain, {
     'consilium:config': () => config,
     'consilium:session.keep': ({ refreshToken }) => vault.keep(refreshToken),
@@ -44,9 +52,12 @@ async function start(): Promise<void> {
       await vault.forget();
       await clearSessionData(ses);
     },
+    'consilium:oidc.signIn': () => providerSignIn.signIn(),
+    'consilium:oidc.cancel': () => providerSignIn.cancel(),
   });
 
   app.on('before-quit', quitAfter(async () => {
+    providerSignIn.cancel();
     await vault.forget();
     await clearSessionData(ses);
   }, () => app.quit()));

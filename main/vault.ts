@@ -59,11 +59,11 @@ export interface SessionVaultOptions {
 const refreshSuccess = z.object({ result: z.object({ data: tokenPair }) });
 const refreshFailure = z.object({ error: z.object({ data: z.object({ appCode: z.string() }) }) });
 
-/** The code of a failed refresh; anything unknown (internal errors, garbage) means the session is gone. */
-function failureCode(body: unknown): ErrorCode {
+/** The code of a failed call; anything unknown (internal errors, garbage) is `fallback`: for a refresh, the session is gone. */
+export function failureCode(body: unknown, fallback: ErrorCode = 'session_expired'): ErrorCode {
   const failure = refreshFailure.safeParse(body);
   const appCode = failure.success ? failure.data.error.data.appCode : undefined;
-  return isErrorCode(appCode) ? appCode : 'session_expired';
+  return isErrorCode(appCode) ? appCode : fallback;
 }
 
 /**

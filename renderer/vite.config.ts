@@ -24,5 +24,6 @@ const apiServer = process.env.CONSILIUM_SERVER_URL ?? 'http://127.0.0.1:4500';
 
 export default defineConfig({
   ...rendererConfig(import.meta.dirname),
-  server: { proxy: { '/trpc': { target: apiServer, ws: true } } },
+  // /auth: the provider sign-in's routes (set CONSILIUM_PUBLIC_URL on the server to this dev server's address).
+  server: { proxy: { '/trpc': { target: apiServer, ws: true }, '/auth': { target: apiServer } } },
 });

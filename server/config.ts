@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DataKeyError, loadDataKey } from './db/durable/keys.ts';
+import { type OidcConfig, oidcEnvironment, readOidcConfig } from './identity/oidc/config.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -39,6 +40,9 @@ const environment = z.object({
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
   /** How often scheduled jobs (guest expiry, inactivity review) run. */
   CONSILIUM_JOBS_SECONDS: positiveSeconds.default(300),
+  /** The address browsers use to reach this server (behind a proxy); default: the address it listens on. */
+  CONSILIUM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ...oidcEnvironment,
 });
 
 export interface ServerConfig {
@@ -61,6 +65,10 @@ export interface ServerConfig {
   readonly storage: { readonly dir: string; readonly dataKey: Buffer } | undefined;
   readonly snapshotSeconds: number;
   readonly jobsSeconds: number;
+  /** Where browsers reach the server, without trailing slash; undefined: the address it listens on. */
+  readonly publicUrl: string | undefined;
+  /** Sign-in through an OpenID Connect provider; undefined when not configured. */
+  readonly oidc: OidcConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) throw new ConfigError(`Unknown option ${unknown.join(', ')}. Options: --ephemeral, --demo`);
   const e = parsed.data;
+  const oidc = readOidcConfig(e);
+  if (oidc.problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${oidc.problems.join('\n  ')}`);
   const demo = argv.includes('--demo');
   const ephemeral = argv.includes('--ephemeral') || demo;
   return {
@@ -95,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     storage: ephemeral ? undefined : storageConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
     jobsSeconds: e.CONSILIUM_JOBS_SECONDS,
+    publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
+    oidc: oidc.config,
   };
 }
 

@@ -9,12 +9,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { contentSecurityPolicy } from '../app/security/csp.ts';
 import { type BlobStore, memoryBlobStore, openDiskBlobStore } from './blobs/store.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { ServerConfig } from './config.ts';
+import { ConfigError, type ServerConfig } from './config.ts';
 import { contextFactory } from './context.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { deriveKeys } from './db/durable/keys.ts';
 import type { SnapshotInfo } from './db/durable/snapshots.ts';
 import type { DurableStore } from './db/durable/store.ts';
+import { defaultOidcLimits, discoverProvider, ProviderDiscoveryError, registerOidcRoutes } from './identity/oidc/index.ts';
 import { newTokenKey } from './identity/tokens.ts';
 import { seedDemoAccounts } from './demo/accounts.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
@@ -81,12 +82,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     await seedReferenceData(db.prisma);
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
+    // Known before listening when configured, else once the port is (the provider's redirect needs it).
+    let publicUrl = config.publicUrl;
+    const oidcProvider = config.oidc ? await discoverProvider(config.oidc).catch(explainDiscoveryFailure) : undefined;
     const services = createServices(db, config, {
       clock,
       hasher,
       tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey(),
       ...(keys ? { auditKey: keys.audit } : {}),
       log: { error: (fields, message) => app.log.error(fields, message) },
+      ...(oidcProvider ? { oidcProvider, publicUrl: () => publicUrl ?? '' } : {}),
     });
     const blobs = config.storage && keys ? await openDiskBlobStore(join(config.storage.dir, 'blobs'), keys.blobs) : memoryBlobStore();
 
@@ -114,6 +119,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       reply.header('Referrer-Policy', 'no-referrer');
       reply.header('Cache-Control', 'no-store');
     });
+    registerOidcRoutes(app, { service: services.oidc, publicUrl: () => publicUrl ?? '', flowSeconds: defaultOidcLimits.flowSeconds });
     await serveRenderer(app, config.rendererDir);
 
     if (db.store) {
@@ -128,6 +134,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    publicUrl ??= `http://${host}:${port}`;
     return {
       url: `http://${host}:${port}`,
       port,
@@ -154,6 +161,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/** A provider that cannot be discovered stops the start, naming the setting to check. */
+function explainDiscoveryFailure(error: unknown): never {
+  throw error instanceof ProviderDiscoveryError ? new ConfigError(error.message) : error;
 }
 
 /**

@@ -14,6 +14,9 @@ import type { Database } from './db/database.ts';
 import { DirectoryService } from './directory/service.ts';
 import { ActorLoader } from './identity/actors.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
+import { oidcPaths } from '../app/identity/oidc.ts';
+import { OidcRepo, OidcService } from './identity/oidc/index.ts';
+import type { IdentityProvider } from './identity/oidc/provider.ts';
 import { IdentityRepo } from './identity/repo.ts';
 import { IdentityService } from './identity/service.ts';
 import { FailureThrottle } from './identity/throttle.ts';
@@ -41,6 +44,8 @@ export interface Services {
   readonly system: SystemService;
   readonly log: ServiceLog;
   readonly codes: CodesService;
+  /** Sign-in through an OpenID Connect provider; undefined when none is configured. */
+  readonly oidc: OidcService | undefined;
 }
 
 export interface ServicePorts {
@@ -51,16 +56,21 @@ export interface ServicePorts {
   /** Keys the audit chain; the same key must be used across restarts to verify older records. */
   readonly auditKey?: Buffer;
   readonly log: ServiceLog;
+  /** The OpenID Connect provider, discovered at start, when one is configured. */
+  readonly oidcProvider?: IdentityProvider;
+  /** Where browsers reach the server (for the provider's redirect back to it). */
+  readonly publicUrl?: () => string;
 }
 
 export function createServices(db: Database, config: ServerConfig, ports: ServicePorts): Services {
-  const { clock } = ports;
+  const { clock, oidcProvider, publicUrl } = ports;
   const prisma = db.prisma;
+  const hasher = ports.hasher ?? argon2Hasher;
   const audit = new AuditLog(prisma, ports.auditKey ?? randomBytes(32), clock);
   const identity = new IdentityService({
     repo: new IdentityRepo(prisma),
     clock,
-    hasher: ports.hasher ?? argon2Hasher,
+    hasher,
     tokens: new AccessTokens(ports.tokenKey, config.accessTokenSeconds),
     throttle: new FailureThrottle(clock),
     sessions: { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds },
@@ -82,5 +92,8 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     system: new SystemService(config, clock),
     log: ports.log,
     codes: new CodesService(() => sharedCodeCatalogue()),
+    oidc: oidcProvider && publicUrl
+      ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })
+      : undefined,
   };
 }

@@ -40,6 +40,10 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   nickname_taken: 'CONFLICT',
   nickname_resembles_name: 'BAD_REQUEST',
   nickname_generation_exhausted: 'CONFLICT',
+  sign_in_expired: 'UNAUTHORIZED',
+  provider_failed: 'UNAUTHORIZED',
+  email_not_verified: 'FORBIDDEN',
+  email_in_use: 'CONFLICT',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */

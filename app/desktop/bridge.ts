@@ -28,12 +28,23 @@ export const refreshOutcome = z.discriminatedUnion('ok', [
 ]);
 export type RefreshOutcome = z.infer<typeof refreshOutcome>;
 
+/** Why a desktop sign-in through the provider ended without a session, beyond the server's codes. */
+export const providerSignInEndings = ['cancelled', 'timed_out', 'browser_unavailable'] as const;
+
+export const providerSignInOutcome = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), grant: accessGrant }),
+  z.object({ ok: z.literal(false), code: z.enum([...errorCodes, ...providerSignInEndings]) }),
+]);
+export type ProviderSignInOutcome = z.infer<typeof providerSignInOutcome>;
+
 /** Every IPC channel, with the schema of its single argument. */
 export const ipcChannels = {
   'consilium:config': z.undefined(),
   'consilium:session.keep': z.object({ refreshToken: refreshTokenSchema }),
   'consilium:session.refresh': z.undefined(),
   'consilium:session.forget': z.undefined(),
+  'consilium:oidc.signIn': z.undefined(),
+  'consilium:oidc.cancel': z.undefined(),
 } as const;
 export type IpcChannel = keyof typeof ipcChannels;
 
@@ -46,5 +57,14 @@ export interface DesktopBridge {
     refresh(): Promise<RefreshOutcome>;
     /** Drops the refresh token (sign-out, lock, exit). */
     forget(): Promise<void>;
+  };
+  oidc: {
+    /**
+     * Signs in through the OpenID Connect provider in the system browser; main keeps the new
+     * session's refresh token and returns its access token. A sign-in in progress is replaced.
+     */
+    signIn(): Promise<ProviderSignInOutcome>;
+    /** Stops waiting for the browser; the pending signIn() ends as 'cancelled'. */
+    cancel(): Promise<void>;
   };
 }

@@ -15,5 +15,9 @@ export function createBridge(invoke: Invoke): DesktopBridge {
       refresh: () => invoke('consilium:session.refresh', undefined),
       forget: () => invoke('consilium:session.forget', undefined),
     },
+    oidc: {
+      signIn: () => invoke('consilium:oidc.signIn', undefined),
+      cancel: () => invoke('consilium:oidc.cancel', undefined),
+    },
   };
 }

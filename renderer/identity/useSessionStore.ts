@@ -2,7 +2,8 @@
 // the end of a session (expired, revoked) that sends the user back to the sign-in page.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { MeView, SignInInput } from '../../app/identity/schemas.ts';
+import type { AccessGrant } from '../../app/desktop/bridge.ts';
+import type { MeView, SignInInput, TokenPair } from '../../app/identity/schemas.ts';
 import { api, reconnect } from '../api/index.ts';
 import type { SessionVault } from './vault.ts';
 
@@ -43,9 +44,26 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function signIn(input: SignInInput): Promise<void> {
-    const pair = await api().identity.signIn.mutate(input);
+    await begin(await api().identity.signIn.mutate(input));
+  }
+
+  /** Signs in with the one-time ticket of a sign-in through the identity provider (in a browser). */
+  async function redeemTicket(ticket: string): Promise<void> {
+    await begin(await api().identity.oidc.redeemTicket.mutate({ ticket }));
+  }
+
+  /** A new session's token pair: the vault keeps the refresh token, the page the access token. */
+  async function begin(pair: TokenPair): Promise<void> {
     await vault.value?.keep(pair);
-    accessToken.value = pair.accessToken;
+    await adoptGrant(pair);
+  }
+
+  /**
+   * Starts using a new session's access token: the profile is loaded and the end of the session
+   * watched. Also for a desktop sign-in through the provider, whose refresh token main keeps.
+   */
+  async function adoptGrant(grant: AccessGrant): Promise<void> {
+    accessToken.value = grant.accessToken;
     endedReason.value = undefined;
     reconnect();
     await reloadMe();
@@ -100,5 +118,5 @@ export const useSessionStore = defineStore('session', () => {
     await reloadMe();
   }
 
-  return { accessToken, me, signedIn, endedReason, can, useVault, reloadMe, signIn, refresh, signOut, end, actAs };
+  return { accessToken, me, signedIn, endedReason, can, useVault, reloadMe, signIn, redeemTicket, adoptGrant, refresh, signOut, end, actAs };
 });

@@ -98,6 +98,8 @@ export class AccountService {
       await tx.accessRequest.deleteMany({ where: { userId } });
       await tx.assistantAppointment.deleteMany({ where: { OR: [{ principalId: userId }, { assistantId: userId }] } });
       await tx.notification.deleteMany({ where: { userId } });
+      // The link to the person at the identity provider is personal data too.
+      await tx.externalIdentity.deleteMany({ where: { userId } });
       await tx.user.update({
         where: { id: userId },
         data: {

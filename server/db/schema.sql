@@ -168,6 +168,17 @@ CREATE TABLE "SchemaMigration" (
     "name" TEXT NOT NULL PRIMARY KEY
 );
 
+-- CreateTable
+CREATE TABLE "ExternalIdentity" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "issuer" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "lastSignInAt" DATETIME NOT NULL,
+    CONSTRAINT "ExternalIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Hcp_code_countryCode_key" ON "Hcp"("code", "countryCode");
 
@@ -236,3 +247,9 @@ CREATE INDEX "AuditRecord_recordId_idx" ON "AuditRecord"("recordId");
 
 -- CreateIndex
 CREATE INDEX "AuditRecord_at_idx" ON "AuditRecord"("at");
+
+-- CreateIndex
+CREATE INDEX "ExternalIdentity_userId_idx" ON "ExternalIdentity"("userId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ExternalIdentity_issuer_subject_key" ON "ExternalIdentity"("issuer", "subject");

@@ -81,19 +81,29 @@ export class IdentityRepo {
     return this.#db.user.findUnique({ where: { id: userId }, select: meSelect });
   }
 
+  async findUserStatus(userId: string): Promise<string | undefined> {
+    const user = await this.#db.user.findUnique({ where: { id: userId }, select: { status: true } });
+    return user?.status;
+  }
+
   /**
    * Records a successful sign-in and opens its session with a first refresh token, atomically.
-   * Returns null, changing nothing, when a concurrent sign-in has meanwhile used this code's step or
-   * locked the account: the checks the caller made on the user it read no longer hold.
+   * With a one-time code's `totpStep`, returns null, changing nothing, when a concurrent sign-in has
+   * meanwhile used this code's step or locked the account: the checks the caller made on the user
+   * it read no longer hold. Without one (a sign-in verified elsewhere), only the activity is recorded.
    */
-  openSession(input: { userId: string; totpStep: number; now: Date; expiresAt: Date; tokenHash: string }) {
+  openSession(input: { userId: string; totpStep: number | undefined; now: Date; expiresAt: Date; tokenHash: string }) {
     const { userId, totpStep, now, expiresAt, tokenHash } = input;
     return this.#db.$transaction(async (tx) => {
-      const updated = await tx.user.updateMany({
-        where: { id: userId, totpLastStep: { lt: totpStep }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-        data: { failedSignIns: 0, lockedUntil: null, totpLastStep: totpStep, lastActiveAt: now },
-      });
-      if (updated.count !== 1) return null;
+      if (totpStep !== undefined) {
+        const updated = await tx.user.updateMany({
+          where: { id: userId, totpLastStep: { lt: totpStep }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+          data: { failedSignIns: 0, lockedUntil: null, totpLastStep: totpStep, lastActiveAt: now },
+        });
+        if (updated.count !== 1) return null;
+      } else {
+        await tx.user.update({ where: { id: userId }, data: { lastActiveAt: now }, select: { id: true } });
+      }
       return tx.session.create({
         data: {
           userId,

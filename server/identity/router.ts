@@ -1,9 +1,12 @@
 import { on } from 'node:events';
 import { refreshInput, signInInput } from '../../app/identity/schemas.ts';
 import { permitted, publicProcedure, router } from '../trpc.ts';
+import { oidcRouter } from './oidc/index.ts';
 import type { SessionEndReason } from './service.ts';
 
 export const identityRouter = router({
+  /** Sign-in through an OpenID Connect provider (the rest of it is HTTP routes: see oidc/routes.ts). */
+  oidc: oidcRouter,
   signIn: publicProcedure.input(signInInput).mutation(({ ctx, input }) => ctx.services.identity.signIn(input, ctx.clientAddress)),
   refresh: publicProcedure.input(refreshInput).mutation(({ ctx, input }) => ctx.services.identity.refresh(input.refreshToken)),
   signOut: permitted('session.use').mutation(async ({ ctx }) => {

@@ -110,15 +110,8 @@ export class IdentityService {
     const code = checkTotpCode(user.totpSecret, input.code, user.totpLastStep, now);
     if (!code.valid) return fail(code.replayed ? 'code_already_used' : 'wrong_code');
 
-    const refreshToken = newRefreshToken();
-    const session = await repo.openSession({
-      userId: user.id,
-      totpStep: code.step,
-      now,
-      expiresAt: new Date(now.getTime() + this.#d.sessions.maxSeconds * 1000),
-      tokenHash: hashRefreshToken(refreshToken),
-    });
-    if (!session) {
+    const pair = await this.#openSession(user.id, now, code.step);
+    if (!pair) {
       // A concurrent attempt used this code first, or failed often enough to lock the account.
       const current = await repo.findUserForSignIn(input.username);
       if (current?.lockedUntil && current.lockedUntil > now) {
@@ -128,7 +121,21 @@ export class IdentityService {
     }
     throttle.clear(userKey);
     throttle.clear(addressKey);
-    return this.#tokenPair({ userId: user.id, sessionId: session.id }, refreshToken, now);
+    return pair;
+  }
+
+  /**
+   * Opens a session for a user whose sign-in another path has verified (an OpenID Connect
+   * provider), with the same lifetimes and token pair as a password sign-in. A password lock does
+   * not apply: it guards the password, which this sign-in did not use.
+   */
+  async openVerifiedSession(userId: string): Promise<TokenPair> {
+    const status = await this.#d.repo.findUserStatus(userId);
+    if (!status) throw new DomainError('not_found');
+    if (status !== 'active') throw new DomainError('account_deactivated');
+    const pair = await this.#openSession(userId, this.#d.clock.now());
+    if (!pair) throw new Error('A session without a one-time code cannot be refused');
+    return pair;
   }
 
   /** Exchanges a refresh token for a new pair. A token used twice ends its whole session. */
@@ -230,6 +237,22 @@ export class IdentityService {
     if (await this.#d.repo.revokeSession(sessionId, reason, this.#d.clock.now())) {
       this.sessionEvents.emit('ended', sessionId, reason);
     }
+  }
+
+  /**
+   * Opens a session with its first refresh token and issues the token pair. With a one-time code's
+   * `totpStep`, returns null (opening nothing) when that step was used meanwhile or the account locked.
+   */
+  async #openSession(userId: string, now: Date, totpStep?: number): Promise<TokenPair | null> {
+    const refreshToken = newRefreshToken();
+    const session = await this.#d.repo.openSession({
+      userId,
+      totpStep,
+      now,
+      expiresAt: new Date(now.getTime() + this.#d.sessions.maxSeconds * 1000),
+      tokenHash: hashRefreshToken(refreshToken),
+    });
+    return session ? this.#tokenPair({ userId, sessionId: session.id }, refreshToken, now) : null;
   }
 
   async #tokenPair(caller: Caller, refreshToken: string, now: Date): Promise<TokenPair> {

@@ -9,6 +9,8 @@ export interface SystemInfo {
   version: string;
   training: boolean;
   serverTime: string;
+  /** Sign-in through an OpenID Connect provider, when configured: the name its button shows. */
+  oidc: { name: string } | null;
 }
 
 export class SystemService {
@@ -21,6 +23,12 @@ export class SystemService {
   }
 
   info(): SystemInfo {
-    return { version: serverVersion, training: this.#config.training, serverTime: this.#clock.now().toISOString() };
+    const { oidc } = this.#config;
+    return {
+      version: serverVersion,
+      training: this.#config.training,
+      serverTime: this.#clock.now().toISOString(),
+      oidc: oidc ? { name: oidc.name } : null,
+    };
   }
 }

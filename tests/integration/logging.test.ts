@@ -3,6 +3,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildUser, seconds, wrongCode } from '../fixtures/factories.ts';
+import { sha256 } from '../../server/identity/oidc/one-time.ts';
+import { answer, callbackUrl, startServerWithProvider, startUrl } from '../fixtures/oidc.ts';
+import { TestBrowser, throughProvider } from '../fixtures/oidc-browser.ts';
+import { startTestProvider, type TestProvider } from '../fixtures/oidc-provider.ts';
 import { failure, listen, startTestServer, type TestServer } from '../fixtures/server.ts';
 
 /** Collects what the server logs, line by line. */
@@ -108,6 +112,71 @@ describe('logs during a full sign-in flow', () => {
       const pattern = /^\d{6}$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`) : null;
       const found = pattern ? pattern.test(text) : text.toLowerCase().includes(value.toLowerCase());
       expect(found, `the logs contain the ${what}`).toBe(false);
+    }
+  });
+});
+
+describe('logs during sign-ins through an OpenID Connect provider', () => {
+  const logs = logCollector();
+  let t: TestServer;
+  let provider: TestProvider;
+  const secrets = new Map<string, string>();
+  const account = { login: 'ottilie-subject-4471', givenName: 'Ottilie', familyName: 'Vandermeer', email: 'o.vandermeer@ziekenhuis.example', emailVerified: true };
+
+  beforeAll(async () => {
+    provider = await startTestProvider([account]);
+    t = await startServerWithProvider(provider, { env: { CONSILIUM_LOG_LEVEL: 'trace' }, logStream: logs.stream });
+    secrets.set('subject', account.login);
+    secrets.set('given name', account.givenName);
+    secrets.set('family name', account.familyName);
+    secrets.set('email', account.email);
+    secrets.set('username', 'o.vandermeer');
+
+    const browser = new TestBrowser();
+    const callback = await throughProvider(browser, startUrl(t), callbackUrl(t), { login: account.login });
+    secrets.set('code', callback.searchParams.get('code') ?? '');
+    secrets.set('state', callback.searchParams.get('state') ?? '');
+    secrets.set('browser binding', browser.cookie('consilium_oidc') ?? '');
+    const landing = await answer(browser, callback);
+    secrets.set('ticket', landing.ticket ?? '');
+    await answer(browser, callback); // replayed: refused, and logged as such
+    const pair = await t.client().api.identity.oidc.redeemTicket.mutate({ ticket: landing.ticket as string });
+    secrets.set('access token', pair.accessToken);
+    secrets.set('refresh token', pair.refreshToken);
+    await failure(t.client().api.identity.oidc.redeemTicket.mutate({ ticket: landing.ticket as string }));
+
+    // A desktop sign-in, its ticket in the redirect to the desktop client's loopback port.
+    const verifier = 'v'.repeat(43);
+    const desktop = await throughProvider(browser, `${startUrl(t)}?desktop_challenge=${sha256(verifier)}&desktop_port=49152`, callbackUrl(t), { login: account.login });
+    const loopback = (await answer(browser, desktop)).location as URL;
+    secrets.set('desktop ticket', loopback.searchParams.get('ticket') ?? '');
+    secrets.set('desktop code', desktop.searchParams.get('code') ?? '');
+    await t.client().api.identity.oidc.redeemTicket.mutate({ ticket: loopback.searchParams.get('ticket') as string, verifier });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await provider.close();
+  });
+
+  test('the routes are logged by path, without the provider’s answer in the query', () => {
+    const requests = logs.lines().map((line) => JSON.parse(line) as { req?: { path: string } }).filter((entry) => entry.req);
+    const paths = requests.map((entry) => entry.req?.path);
+    expect(paths).toContain('/auth/oidc/start');
+    expect(paths.filter((path) => path === '/auth/oidc/callback')).toHaveLength(3);
+    expect(paths.filter((path) => path?.includes('?'))).toEqual([]);
+  });
+
+  test('a refused answer is logged with its reason', () => {
+    const failed = logs.lines().map((line) => JSON.parse(line) as { msg?: string; oidc?: string }).filter((entry) => entry.msg === 'provider sign-in failed');
+    expect(failed.map((entry) => entry.oidc)).toEqual(['unknown, used or expired state']);
+  });
+
+  test('no line carries the code, state, ticket, binding, tokens, or who signed in', () => {
+    const text = logs.text();
+    for (const [what, value] of secrets) {
+      expect(value.length, `the test captured the ${what}`).toBeGreaterThan(5);
+      expect(text.toLowerCase().includes(value.toLowerCase()), `the logs contain the ${what}`).toBe(false);
     }
   });
 });

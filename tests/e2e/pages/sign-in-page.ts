@@ -16,7 +16,7 @@ export class SignInPage {
     this.username = page.getByRole('textbox', { name: 'Username' });
     this.password = page.getByLabel('Password', { exact: true });
     this.code = page.getByRole('textbox', { name: 'One-time code' });
-    this.submit = page.getByRole('button', { name: 'Sign in' });
+    this.submit = page.getByRole('button', { name: 'Sign in', exact: true });
     this.error = page.getByRole('alert');
     this.notice = page.getByRole('status');
     this.demoAccounts = page.getByRole('table', { name: 'Demo accounts (training mode only)' });

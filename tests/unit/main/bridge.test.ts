@@ -38,4 +38,17 @@ describe('createBridge', () => {
     await bridge.session.forget();
     expect(calls).toEqual([{ channel: 'consilium:session.forget', arg: undefined }]);
   });
+
+  test('oidc.signIn() invokes consilium:oidc.signIn without arguments and returns the outcome', async () => {
+    const outcome = { ok: false, code: 'cancelled' };
+    const { bridge, calls } = recordingBridge(outcome);
+    await expect(bridge.oidc.signIn()).resolves.toEqual(outcome);
+    expect(calls).toEqual([{ channel: 'consilium:oidc.signIn', arg: undefined }]);
+  });
+
+  test('oidc.cancel() invokes consilium:oidc.cancel', async () => {
+    const { bridge, calls } = recordingBridge(undefined);
+    await bridge.oidc.cancel();
+    expect(calls).toEqual([{ channel: 'consilium:oidc.cancel', arg: undefined }]);
+  });
 });

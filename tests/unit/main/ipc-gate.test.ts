@@ -47,6 +47,13 @@ function setup() {
     'consilium:session.forget': async (arg) => {
       calls.push({ channel: 'consilium:session.forget', arg });
     },
+    'consilium:oidc.signIn': async (arg) => {
+      calls.push({ channel: 'consilium:oidc.signIn', arg });
+      return { ok: false, code: 'cancelled' };
+    },
+    'consilium:oidc.cancel': (arg) => {
+      calls.push({ channel: 'consilium:oidc.cancel', arg });
+    },
   };
   const ipcMain = new FakeIpcMain();
   registerIpcHandlers(ipcMain, handlers);
@@ -67,6 +74,8 @@ describe('registerIpcHandlers', () => {
     const { ipcMain } = setup();
     expect([...ipcMain.listeners.keys()].sort()).toEqual([
       'consilium:config',
+      'consilium:oidc.cancel',
+      'consilium:oidc.signIn',
       'consilium:session.forget',
       'consilium:session.keep',
       'consilium:session.refresh',
@@ -106,6 +115,7 @@ describe('registerIpcHandlers', () => {
     ['a token that is no refresh token', 'consilium:session.keep', [{ refreshToken: 'short' }]],
     ['a string instead of an object', 'consilium:session.keep', [token]],
     ['an argument on an argument-less channel', 'consilium:session.forget', [{ everything: true }]],
+    ['a URL for the provider sign-in to open', 'consilium:oidc.signIn', ['https://evil.example/']],
     ['two arguments', 'consilium:session.keep', [{ refreshToken: token }, 'extra']],
   ])('refuses %s without running the handler', async (_name, channel, args) => {
     const { ipcMain, calls } = setup();

@@ -130,4 +130,55 @@ describe('loadConfig', () => {
       expect(error.message).toContain('/nonexistent/consilium.key');
     });
   });
+
+  describe('sign-in through an OpenID Connect provider', () => {
+    const oidc = (env: Record<string, string>) => loadConfig(env, ['--ephemeral']);
+
+    test('is off unless an issuer is set', () => {
+      expect(oidc({}).oidc).toBeUndefined();
+      expect(oidc({}).publicUrl).toBeUndefined();
+    });
+
+    test('reads issuer, client, secret, name and scopes', () => {
+      const config = oidc({
+        CONSILIUM_OIDC_ISSUER: 'https://ecas.example.eu/cas/oauth2',
+        CONSILIUM_OIDC_CLIENT_ID: 'consilium-prod',
+        CONSILIUM_OIDC_CLIENT_SECRET: 's3cret',
+        CONSILIUM_OIDC_NAME: 'EU Login',
+        CONSILIUM_OIDC_SCOPES: 'openid email profile',
+        CONSILIUM_PUBLIC_URL: 'https://consilium.example.eu/',
+      });
+      expect(config.oidc).toEqual({
+        issuer: 'https://ecas.example.eu/cas/oauth2',
+        clientId: 'consilium-prod',
+        clientSecret: 's3cret',
+        name: 'EU Login',
+        scopes: 'openid email profile',
+        allowInsecureHttp: false,
+      });
+      expect(config.publicUrl).toBe('https://consilium.example.eu');
+    });
+
+    test('without a secret is a public client; the name defaults to the issuer’s host', () => {
+      const config = oidc({ CONSILIUM_OIDC_ISSUER: 'https://login.example.org', CONSILIUM_OIDC_CLIENT_ID: 'consilium' });
+      expect(config.oidc).toMatchObject({ clientSecret: undefined, name: 'login.example.org', scopes: 'openid email profile' });
+    });
+
+    test('plain http is allowed only for an issuer on the loopback interface', async () => {
+      expect(oidc({ CONSILIUM_OIDC_ISSUER: 'http://127.0.0.1:9000', CONSILIUM_OIDC_CLIENT_ID: 'c' }).oidc?.allowInsecureHttp).toBe(true);
+      const error = await configError(() => oidc({ CONSILIUM_OIDC_ISSUER: 'http://login.example.org', CONSILIUM_OIDC_CLIENT_ID: 'c' }));
+      expect(error.message).toContain('CONSILIUM_OIDC_ISSUER');
+      expect(error.message).toContain('https://');
+    });
+
+    test.each([
+      [{ CONSILIUM_OIDC_ISSUER: 'https://login.example.org' }, 'CONSILIUM_OIDC_CLIENT_ID'],
+      [{ CONSILIUM_OIDC_CLIENT_ID: 'consilium' }, 'CONSILIUM_OIDC_ISSUER'],
+      [{ CONSILIUM_OIDC_ISSUER: 'https://login.example.org', CONSILIUM_OIDC_CLIENT_ID: 'c', CONSILIUM_OIDC_SCOPES: 'email profile' }, 'must include openid'],
+      [{ CONSILIUM_OIDC_ISSUER: 'not a url', CONSILIUM_OIDC_CLIENT_ID: 'c' }, 'CONSILIUM_OIDC_ISSUER'],
+      [{ CONSILIUM_PUBLIC_URL: 'ftp://consilium.example.eu' }, 'CONSILIUM_PUBLIC_URL'],
+    ])('incomplete or bad settings are refused, naming the variable (%o)', async (env, named) => {
+      expect((await configError(() => oidc(env))).message).toContain(named);
+    });
+  });
 });
