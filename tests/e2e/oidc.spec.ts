@@ -45,6 +45,12 @@ const test = base.extend<{ provider: TestProvider; providerPage: TestProviderPag
   },
 });
 
+async function acceptPrivacyStatement(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'User consent and privacy statement' })).toBeVisible();
+  await page.getByLabel('I have read the user consent and privacy statement and I accept it').check();
+  await page.getByRole('button', { name: 'Accept and continue' }).click();
+}
+
 const providerButton = (page: Page) => page.getByRole('button', { name: `Sign in with ${providerName}` });
 
 test('a clinician signs in with the identity provider and lands on Home, with an account provisioned from the provider', async ({ page, signInPage, providerPage, server }) => {
@@ -55,6 +61,8 @@ test('a clinician signs in with the identity provider and lands on Home, with an
   expect(new URL(page.url()).port).not.toBe(new URL(server.url).port);
   await providerPage.signInAs(providerAccounts.anna.login);
 
+  // A new account: the privacy statement first.
+  await acceptPrivacyStatement(page);
   await expect(page.getByRole('heading', { name: 'Welcome, Anna Schmidt' })).toBeVisible();
   await expect(page.getByText('You are not a member of any ERN yet.')).toBeVisible();
   // The ticket is out of the address bar.
@@ -81,6 +89,7 @@ test('cancelling at the provider brings the user back to sign-in, told it did no
   await expect(page.getByRole('alert')).toHaveText(/The sign-in with Test Login did not succeed/);
   await providerButton(page).click();
   await providerPage.signInAs(providerAccounts.anna.login);
+  await acceptPrivacyStatement(page);
   await expect(page.getByRole('heading', { name: 'Welcome, Anna Schmidt' })).toBeVisible();
 });
 

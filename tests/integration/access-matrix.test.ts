@@ -11,7 +11,7 @@ import { callerFor, persona, type PersonaName } from '../fixtures/personas.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 
 /** Procedures anyone may call. Adding one here is a decision: say why in its router. */
-const publicProcedures = ['identity.signIn', 'identity.refresh', 'system.info', 'training.demoCodes'];
+const publicProcedures = ['identity.signIn', 'identity.refresh', 'identity.oidc.redeemTicket', 'system.info', 'training.demoCodes'];
 
 interface ProcedureInfo {
   readonly path: string;
