@@ -106,7 +106,6 @@ async function decodeWasm(kind: Kind, frame: Uint8Array, layout: FrameLayout, lo
     if (info.width !== layout.columns || info.height !== layout.rows || info.componentCount !== layout.samplesPerPixel) {
       throw new DeidentifyError('malformed', 'the compressed image does not have the size its header states');
     }
-    if (kind === 'libjpeg' && info.bitsPerSample > 8) throw new DeidentifyError('unsupported_transfer_syntax', 'masking 12-bit JPEG images is not supported');
     const bytesPerSample = info.bitsPerSample > 8 ? 2 : 1;
     let bytes: Uint8Array = decoder.getDecodedBuffer().slice();
     if (kind === 'charls' && info.componentCount > 1 && decoder.getInterleaveMode?.() === 0) bytes = interleave(bytes, info.componentCount, bytesPerSample);
@@ -128,6 +127,7 @@ async function decodeJpegLossless(frame: Uint8Array, layout: FrameLayout): Promi
 export async function decodeFrame(transferSyntax: string, frame: Uint8Array, layout: FrameLayout, locate: CodecLocator | undefined): Promise<DecodedFrame> {
   const kind = kindOf(transferSyntax);
   if (kind === undefined) throw new DeidentifyError('unsupported_transfer_syntax', `images in transfer syntax ${transferSyntax} cannot be masked`);
+  if (kind === 'libjpeg' && layout.bitsAllocated > 8) throw new DeidentifyError('unsupported_transfer_syntax', 'masking JPEG images of more than 8 bits is not supported');
   try {
     if (kind === 'rle') return decodeRle(frame, layout);
     if (kind === 'jpegLossless') return await decodeJpegLossless(frame, layout);

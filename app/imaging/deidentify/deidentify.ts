@@ -196,6 +196,9 @@ export async function deidentify(input: Uint8Array | ArrayBuffer, options: Deide
     transferSyntax = transferSyntaxes.explicitLittle;
   }
   cleanDataset(dict, context);
+  // The pseudonym stands in for the patient even where the file had no name or id (both Type 2).
+  dict['00100010'] = { vr: 'PN', Value: [{ Alphabetic: nickname }] };
+  dict['00100020'] = { vr: 'LO', Value: [pseudonymousId] };
   recordDeidentification(dict, dates, retainPatientCharacteristics, masks !== undefined && scanned.pixelData !== undefined);
   let body = concatBytes([writeDataset(dict, datasetSyntax(transferSyntax)), pixelElement]);
   if (transferSyntax === transferSyntaxes.deflatedExplicitLittle) body = pako.deflateRaw(body);

@@ -1,18 +1,21 @@
 // Shared by the de-identification tests: fixture files, a UID map, Part 10 files built from a dcmjs
 // dict, and de-identified output read back.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import dcmjs, { type DcmjsDict } from 'dcmjs';
+import dicomParser from 'dicom-parser';
 import { deidentify, type DeidentifiedInstance, type DeidentifyOptions, UidMap } from '../../../app/imaging/deidentify/index.ts';
 import { concatBytes, part10Header } from '../../../app/imaging/deidentify/part10.ts';
+import { sharedDir } from '../../fixtures/shared.ts';
 
 dcmjs.log.setLevel('silent');
 
 export const fixtureDir = new URL('../../fixtures/dicom/', import.meta.url);
-/** The shared test set beside the repository, when present (extended tests and benchmarks). */
-export const sharedDicomDir = new URL('../../../../shared/dicom/', import.meta.url);
-export const hasShared = existsSync(sharedDicomDir);
+const shared = sharedDir();
+/** The shared test set beside the repository, when present (extended tests). */
+export const sharedDicomDir = shared ? new URL('dicom/', shared) : undefined;
+export const hasShared = sharedDicomDir !== undefined;
 
 export async function fixture(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(new URL(path, fixtureDir)));
@@ -33,6 +36,24 @@ export async function deidentified(bytes: Uint8Array, options: Partial<Deidentif
 export function parse(bytes: Uint8Array): { meta: DcmjsDict; dict: DcmjsDict } {
   const parsed = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer);
   return { meta: parsed.meta, dict: parsed.dict };
+}
+
+/** Reads a Part 10 file with dicom-parser (an independent reader), deflated datasets included. */
+export function parseWithDicomParser(bytes: Uint8Array): dicomParser.DataSet {
+  return dicomParser.parseDicom(bytes, {
+    inflater: (file: Uint8Array, position: number) => {
+      const inflated = inflateRawSync(file.subarray(position));
+      const out = new Uint8Array(position + inflated.length);
+      out.set(file.subarray(0, position));
+      out.set(inflated, position);
+      return out;
+    },
+  } as dicomParser.ParseDicomOptions);
+}
+
+/** Byte-for-byte equality, without a slow element-wise diff of large arrays. */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a !== undefined && b !== undefined && Buffer.compare(a, b) === 0;
 }
 
 /** A Part 10 file (explicit VR little endian unless told) holding `dict`. */
