@@ -112,11 +112,15 @@ function sniffUncompressed(body: Uint8Array): string {
 }
 
 function inflate(deflated: Uint8Array): Uint8Array {
+  let inflated: Uint8Array | undefined;
   try {
-    return pako.inflateRaw(deflated);
+    inflated = pako.inflateRaw(deflated) as Uint8Array | undefined;
   } catch {
     throw new DeidentifyError('malformed', 'the compressed (deflated) dataset cannot be decompressed');
   }
+  // pako answers nothing (rather than throwing) for a stream that stops early.
+  if (!inflated) throw new DeidentifyError('truncated', 'the compressed (deflated) dataset ends early');
+  return inflated;
 }
 
 interface ReadElement {
