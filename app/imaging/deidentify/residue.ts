@@ -1,7 +1,8 @@
 // Looks for traces of identifying values in a (de-identified) DICOM file: in every string value at
 // any depth of sequences, and in the raw bytes outside Pixel Data. Used by tests, the server and
 // the end-to-end tests to prove nothing identifying got through.
-import dcmjs, { type DcmjsDict } from 'dcmjs';
+import type { DcmjsDict } from 'dcmjs';
+import { parseHeader } from './deidentify.ts';
 import { scanPart10 } from './scan.ts';
 
 /** One trace: which of the given values (by index) was found, and where. */
@@ -76,10 +77,9 @@ export function findResidue(file: Uint8Array, identifying: readonly string[], op
   const minWord = options.minWordLength ?? 3;
   const minBytesWord = options.minBytesWordLength ?? 4;
   const scanned = scanPart10(file, Number.MAX_SAFE_INTEGER);
-  const parsed = dcmjs.data.DicomMessage.readFile(file.slice().buffer, { ignoreErrors: false, untilTag: null, includeUntilTagValue: false, noCopy: false, forceStoreRaw: false });
+  // Attributes before Pixel Data, read as de-identification reads them (the raw search covers the rest).
   const strings: { path: string; text: string }[] = [];
-  stringsOf(parsed.meta, '', strings);
-  stringsOf(parsed.dict, '', strings);
+  stringsOf(parseHeader(scanned, () => true), '', strings);
   const findings: ResidueFinding[] = [];
   identifying.forEach((value, index) => {
     for (const part of partsOf(value, minWord)) {

@@ -1,7 +1,7 @@
 // Shared by the de-identification tests: fixture files, a UID map, Part 10 files built from a dcmjs
 // dict, and de-identified output read back.
 import { randomBytes } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import dcmjs, { type DcmjsDict } from 'dcmjs';
 import dicomParser from 'dicom-parser';
@@ -59,10 +59,11 @@ export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined):
 /** A Part 10 file (explicit VR little endian unless told) holding `dict`. */
 export function part10(dict: DcmjsDict, transferSyntax = '1.2.840.10008.1.2.1'): Uint8Array {
   const stream = new dcmjs.data.WriteBufferStream(4096, true);
-  dcmjs.data.DicomMessage.write(dict, stream, transferSyntax, { allowInvalidVRLength: true });
+  dcmjs.data.DicomMessage.write(dict, stream, transferSyntax === '1.2.840.10008.1.2.1.99' ? '1.2.840.10008.1.2.1' : transferSyntax, { allowInvalidVRLength: true });
   const sopClassUid = String(dict['00080016']?.Value?.[0] ?? '1.2.840.10008.5.1.4.1.1.2');
   const sopInstanceUid = String(dict['00080018']?.Value?.[0] ?? '1.2.3.4');
-  return concatBytes([part10Header({ sopClassUid, sopInstanceUid, transferSyntax }), new Uint8Array(stream.getBuffer())]);
+  const body = new Uint8Array(stream.getBuffer());
+  return concatBytes([part10Header({ sopClassUid, sopInstanceUid, transferSyntax }), transferSyntax === '1.2.840.10008.1.2.1.99' ? new Uint8Array(deflateRawSync(body)) : body]);
 }
 
 /** A minimal CT instance without pixels: the attributes every test dataset starts from. */
