@@ -33,7 +33,7 @@ export const burnedInModalities: ReadonlySet<string> = new Set(['US', 'IVUS', 'O
 
 function firstString(dict: DcmjsDict, tag: string): string | undefined {
   const value = dict[tag]?.Value?.[0];
-  return typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+  return typeof value === 'string' ? value.replace(/^[\s\0]+|[\s\0]+$/g, '').toUpperCase() : undefined;
 }
 
 /**

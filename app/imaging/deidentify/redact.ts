@@ -32,7 +32,7 @@ function numberOf(dict: DcmjsDict, tag: string, fallback?: number): number {
 }
 
 function layoutOf(dict: DcmjsDict): ImageLayout {
-  const photometric = String(dict['00280004']?.Value?.[0] ?? '').trim().toUpperCase();
+  const photometric = String(dict['00280004']?.Value?.[0] ?? '').replace(/[\s\0]+/g, '').toUpperCase();
   const layout = {
     rows: numberOf(dict, '00280010'),
     columns: numberOf(dict, '00280011'),
