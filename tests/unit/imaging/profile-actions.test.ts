@@ -5,7 +5,7 @@
 import dcmjs, { type DcmjsDict, type DcmjsElement } from 'dcmjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { profileTable } from '../../../app/imaging/deidentify/profile-table.ts';
-import { type ProfileRow, privateRowTag } from '../../../app/imaging/deidentify/profile-types.ts';
+import type { ProfileRow } from '../../../app/imaging/deidentify/profile-types.ts';
 import type { UidMap } from '../../../app/imaging/deidentify/uids.ts';
 import { allStrings, baseDataset, deidentified, newUidMap, parse, part10 } from './helpers.ts';
 
