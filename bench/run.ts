@@ -1,16 +1,18 @@
 // `npm run bench`: runs the benchmarks and prints figures beside their baselines.
-//   npx tsx bench/run.ts [api] [journal] [restart]    (default: all three)
+//   npx tsx bench/run.ts [api] [journal] [restart] [deid]    (default: all four)
 // Options:
 //   --runs N                 api: sequential calls per variant (2000)
 //   --seconds N --rounds N   journal: measured seconds per window (3), windows per server and
 //                            concurrency (3)
 //   --concurrency 1,32       journal: concurrent clients per row
 //   --rows N --repeats N     restart: user rows (100000), opens and starts per scenario (3)
+//   --deid-rounds N          deid: measured passes over each file set per variant (5)
 import { benchApiLatency } from './api-latency.ts';
+import { benchDeidentify } from './deidentify.ts';
 import { benchJournalThroughput } from './journal-throughput.ts';
 import { benchRestartTime } from './restart-time.ts';
 
-const benchmarks = ['api', 'journal', 'restart'] as const;
+const benchmarks = ['api', 'journal', 'restart', 'deid'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 const args = process.argv.slice(2);
@@ -44,3 +46,4 @@ if (selected.includes('journal')) {
   });
 }
 if (selected.includes('restart')) await benchRestartTime({ rows: number('--rows', 100_000), repeats: number('--repeats', 3) });
+if (selected.includes('deid')) await benchDeidentify({ rounds: number('--deid-rounds', 5) });

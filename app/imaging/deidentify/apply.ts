@@ -25,16 +25,18 @@ const temporalVrs = new Set(['DA', 'DT', 'TM']);
 const textVrs = new Set(['AE', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT', 'UR']);
 const dummyText = 'ANONYMIZED';
 
-const knownTags = new Map<string, boolean>();
-/** A standard attribute of the data dictionary dcmjs carries (repeating groups included). */
-function isStandardAttribute(tag: string): boolean {
-  let known = knownTags.get(tag);
-  if (known === undefined) {
-    known = dcmjs.data.DicomMetaDictionary.dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`] !== undefined;
-    knownTags.set(tag, known);
+const dictionaryVrs = new Map<string, string | null>();
+/** The VR of a standard attribute in the data dictionary dcmjs carries (repeating groups included); undefined if unknown. */
+export function standardVr(tag: string): string | undefined {
+  let vr = dictionaryVrs.get(tag);
+  if (vr === undefined) {
+    vr = dcmjs.data.DicomMetaDictionary.dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`]?.vr ?? null;
+    dictionaryVrs.set(tag, vr);
   }
-  return known;
+  return vr ?? undefined;
 }
+
+const isStandardAttribute = (tag: string) => standardVr(tag) !== undefined;
 
 /**
  * Attributes removed whatever their value: the table's X (unless an option keeps them), private

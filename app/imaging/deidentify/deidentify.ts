@@ -4,7 +4,7 @@
 import dcmjs, { type DcmjsDict } from 'dcmjs';
 import pako from 'pako';
 import { z } from 'zod';
-import { type CleanContext, cleanDataset, removedByTag } from './apply.ts';
+import { type CleanContext, cleanDataset, removedByTag, standardVr } from './apply.ts';
 import { type RedactionReason, redactionReason } from './burned-in.ts';
 import type { DatePolicy } from './dates.ts';
 import { DeidentifyError } from './errors.ts';
@@ -12,7 +12,7 @@ import { concatBytes, part10Header } from './part10.ts';
 import { compileProfile, type CompiledProfile, type SupportedOption } from './profile.ts';
 import { profileEdition } from './profile-table.ts';
 import { type CodecLocator, redactPixels } from './redact.ts';
-import { type ScannedFile, scanPart10 } from './scan.ts';
+import { type ScannedElement, type ScannedFile, scanPart10 } from './scan.ts';
 import { datasetSyntax, transferSyntaxes } from './transfer-syntax.ts';
 import { UidMap } from './uids.ts';
 
@@ -161,11 +161,42 @@ function recordDeidentification(dict: DcmjsDict, dates: DatePolicy, retainPatien
   if (pixelsCleaned) dict['00280301'] = { vr: 'CS', Value: ['NO'] };
 }
 
-function writeDataset(dict: DcmjsDict, syntax: string): Uint8Array {
-  for (const tag of Object.keys(dict)) if (tag >= '7FE00010') delete dict[tag];
-  const stream = new dcmjs.data.WriteBufferStream(64 * 1024, true);
-  dcmjs.data.DicomMessage.write(dict, stream, syntax, { allowInvalidVRLength: true });
-  return new Uint8Array(stream.getBuffer());
+/** Attributes read even when kept as they are: the hold rule, the SOP class and the character set need them. */
+const alwaysParsed = new Set(['00080005', '00080008', '00080016', '00080060', '00100010', '00100020', '00120062', '00120063', '00120064', '00280010', '00280301', '00280303']);
+const textVrs = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
+const asciiCompatible = new Set(['', 'ISO_IR 6', 'ISO 2022 IR 6', 'ISO_IR 192']);
+
+/** Whether the dataset's text is ASCII or UTF-8, so kept text can be copied under the UTF-8 character set written out. */
+function textIsUtf8Compatible(scanned: ScannedFile): boolean {
+  const element = scanned.elements.find((candidate) => candidate.tag === '00080005');
+  if (!element) return true;
+  const value = String.fromCharCode(...scanned.body.subarray(element.start + 8, element.end));
+  return value.split('\\').every((term) => asciiCompatible.has(term.trim()));
+}
+
+/**
+ * Top-level attributes copied byte for byte: not in the table, known to the dictionary, not a
+ * sequence, date or time, and text only when the character set allows. The rest is parsed and cleaned.
+ */
+function keptAsIs(element: ScannedElement, context: CleanContext, utf8Text: boolean): boolean {
+  const { tag } = element;
+  if (alwaysParsed.has(tag) || context.profile.ruleFor(tag) || removedByTag(tag, context)) return false;
+  const vr = element.vr ?? standardVr(tag);
+  if (vr === undefined || element.undefinedLength || ['SQ', 'UN', 'DA', 'DT', 'TM', 'ox', 'xs', 'lt'].includes(vr)) return false;
+  return utf8Text || !textVrs.has(vr);
+}
+
+/** Each attribute of `dict` encoded on its own, with its tag, so that they can be merged with the kept ones. */
+function writeElements(dict: DcmjsDict, syntax: string): { tag: string; bytes: Uint8Array }[] {
+  const tags = Object.keys(dict).filter((tag) => tag < '7FE00010').sort();
+  const stream = new dcmjs.data.WriteBufferStream(16 * 1024, true);
+  const bounds: number[] = [];
+  for (const tag of tags) {
+    dcmjs.data.DicomMessage.write({ [tag]: dict[tag]! }, stream, syntax, { allowInvalidVRLength: true });
+    bounds.push(stream.size);
+  }
+  const buffer = new Uint8Array(stream.getBuffer());
+  return tags.map((tag, i) => ({ tag, bytes: buffer.subarray(i === 0 ? 0 : bounds[i - 1], bounds[i]) }));
 }
 
 /**
@@ -182,14 +213,18 @@ export async function deidentify(input: Uint8Array | ArrayBuffer, options: Deide
   if (dates === 'yearMonth') chosen.add('retainLongitudinalModifiedDates');
   if (retainPatientCharacteristics) chosen.add('retainPatientCharacteristics');
   const context: CleanContext = { profile: profileFor(chosen), dates, uids: uidMap, patientName: nickname, patientId: pseudonymousId };
-  const dict = parseHeader(scanned, (tag) => !removedByTag(tag, context));
+  const redacting = masks !== undefined && masks.length > 0 && scanned.pixelData !== undefined;
+  const utf8Text = textIsUtf8Compatible(scanned);
+  // Redaction rewrites image attributes, so then everything is parsed.
+  const asIs = redacting ? [] : scanned.elements.filter((element) => keptAsIs(element, context, utf8Text));
+  const asIsTags = new Set(asIs.map((element) => element.tag));
+  const dict = parseHeader(scanned, (tag) => !asIsTags.has(tag) && !removedByTag(tag, context));
   const reason = masks === undefined && scanned.pixelData ? redactionReason(dict) : undefined;
   const uids = mappedUids(dict, uidMap);
   if (reason) return { status: 'held', reason, ...uids };
 
   let transferSyntax = scanned.transferSyntax;
   let pixelElement = scanned.pixelData ? scanned.body.subarray(scanned.pixelData.start, scanned.pixelData.end) : new Uint8Array(0);
-  const redacting = masks !== undefined && masks.length > 0 && scanned.pixelData !== undefined;
   if (redacting) {
     const redacted = await redactPixels(scanned, dict, masks, options.locateCodec);
     pixelElement = redacted.pixelElement;
@@ -200,8 +235,10 @@ export async function deidentify(input: Uint8Array | ArrayBuffer, options: Deide
   dict['00100010'] = { vr: 'PN', Value: [{ Alphabetic: nickname }] };
   dict['00100020'] = { vr: 'LO', Value: [pseudonymousId] };
   recordDeidentification(dict, dates, retainPatientCharacteristics, masks !== undefined && scanned.pixelData !== undefined);
-  let body = concatBytes([writeDataset(dict, datasetSyntax(transferSyntax)), pixelElement]);
-  if (transferSyntax === transferSyntaxes.deflatedExplicitLittle) body = pako.deflateRaw(body);
+  const elements = [...asIs.map((element) => ({ tag: element.tag, bytes: scanned.body.subarray(element.start, element.end) })), ...writeElements(dict, datasetSyntax(transferSyntax))];
+  elements.sort((a, b) => (a.tag < b.tag ? -1 : 1));
+  let body = [...elements.map((element) => element.bytes), pixelElement];
+  if (transferSyntax === transferSyntaxes.deflatedExplicitLittle) body = [pako.deflateRaw(concatBytes(body))];
   const header = part10Header({ sopClassUid: uids.sopClassUid, sopInstanceUid: uids.sopInstanceUid, transferSyntax });
-  return { status: 'deidentified', bytes: concatBytes([header, body]), transferSyntax, pixelsRedacted: redacting, repairs: scanned.repairs, ...uids };
+  return { status: 'deidentified', bytes: concatBytes([header, ...body]), transferSyntax, pixelsRedacted: redacting, repairs: scanned.repairs, ...uids };
 }

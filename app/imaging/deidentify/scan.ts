@@ -10,6 +10,10 @@ export interface ScannedElement {
   readonly tag: string;
   readonly start: number;
   readonly end: number;
+  /** The VR written in the file (explicit VR syntaxes only). */
+  readonly vr?: string;
+  /** True for a value of undefined length (a sequence). */
+  readonly undefinedLength?: boolean;
 }
 
 export interface ScannedFile {
@@ -75,7 +79,7 @@ export function scanPart10(file: Uint8Array, maxBytes: number): ScannedFile {
       pixelData = { tag: element.tag, start: offset, end: element.end, valueStart: element.valueStart, encapsulated: element.undefinedLength };
     } else {
       if (element.tag.startsWith('FFFE')) throw new DeidentifyError('malformed', `delimiter ${element.tag} outside any sequence at byte ${offset}`);
-      elements.push({ tag: element.tag, start: offset, end: element.end });
+      elements.push({ tag: element.tag, start: offset, end: element.end, vr: element.vr, undefinedLength: element.undefinedLength });
     }
     offset = element.end;
   }
@@ -125,6 +129,7 @@ function inflate(deflated: Uint8Array): Uint8Array {
 
 interface ReadElement {
   tag: string;
+  vr?: string;
   valueStart: number;
   end: number;
   undefinedLength: boolean;
@@ -184,13 +189,13 @@ class Reader {
       length = this.u32(at + 4);
       valueStart = at + 8;
     }
-    if (length !== undefinedLength) return this.defined(tag, valueStart, length, false);
+    if (length !== undefinedLength) return { ...this.defined(tag, valueStart, length, false), vr };
     if (tag === '7FE00010') {
       if (!this.explicitVr || (vr !== 'OB' && vr !== 'OW')) throw new DeidentifyError('malformed', 'encapsulated pixel data in a dataset that cannot hold it');
       return { tag, valueStart, end: this.fragments(valueStart), undefinedLength: true };
     }
     if (vr !== undefined && vr !== 'SQ' && vr !== 'UN') throw new DeidentifyError('malformed', `element (${tag.slice(0, 4)},${tag.slice(4)}) has undefined length but is not a sequence`);
-    return { tag, valueStart, end: this.sequenceContent(valueStart, depth + 1, vr === 'UN'), undefinedLength: true };
+    return { tag, vr, valueStart, end: this.sequenceContent(valueStart, depth + 1, vr === 'UN'), undefinedLength: true };
   }
 
   private defined(tag: string, valueStart: number, length: number, undefinedLength: boolean): ReadElement {
