@@ -69,6 +69,10 @@ export interface DeidentifiedInstance extends InstanceUids {
 export interface HeldInstance extends InstanceUids {
   readonly status: 'held';
   readonly reason: RedactionReason;
+  /** The image's size, for drawing masks: rows, columns and frames. */
+  readonly rows?: number;
+  readonly columns?: number;
+  readonly frames: number;
 }
 
 export type DeidentifyResult = DeidentifiedInstance | HeldInstance;
@@ -141,6 +145,11 @@ function mappedUids(dict: DcmjsDict, uids: UidMap): InstanceUids {
   };
 }
 
+function numberAt(dict: DcmjsDict, tag: string): number | undefined {
+  const value = Number(dict[tag]?.Value?.[0]);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 const code = (value: string, meaning: string): DcmjsDict => ({
   '00080100': { vr: 'SH', Value: [value] },
   '00080102': { vr: 'SH', Value: ['DCM'] },
@@ -162,7 +171,7 @@ function recordDeidentification(dict: DcmjsDict, dates: DatePolicy, retainPatien
 }
 
 /** Attributes read even when kept as they are: the hold rule, the SOP class and the character set need them. */
-const alwaysParsed = new Set(['00080005', '00080008', '00080016', '00080060', '00100010', '00100020', '00120062', '00120063', '00120064', '00280010', '00280301', '00280303']);
+const alwaysParsed = new Set(['00080005', '00080008', '00080016', '00080060', '00100010', '00100020', '00120062', '00120063', '00120064', '00280008', '00280010', '00280011', '00280301', '00280303']);
 const textVrs = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
 const asciiCompatible = new Set(['', 'ISO_IR 6', 'ISO 2022 IR 6', 'ISO_IR 192']);
 
@@ -221,7 +230,7 @@ export async function deidentify(input: Uint8Array | ArrayBuffer, options: Deide
   const dict = parseHeader(scanned, (tag) => !asIsTags.has(tag) && !removedByTag(tag, context));
   const reason = masks === undefined && scanned.pixelData ? redactionReason(dict) : undefined;
   const uids = mappedUids(dict, uidMap);
-  if (reason) return { status: 'held', reason, ...uids };
+  if (reason) return { status: 'held', reason, ...uids, rows: numberAt(dict, '00280010'), columns: numberAt(dict, '00280011'), frames: numberAt(dict, '00280008') ?? 1 };
 
   let transferSyntax = scanned.transferSyntax;
   let pixelElement = scanned.pixelData ? scanned.body.subarray(scanned.pixelData.start, scanned.pixelData.end) : new Uint8Array(0);

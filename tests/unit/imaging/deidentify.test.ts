@@ -156,6 +156,13 @@ describe('the record of de-identification', () => {
     expect(dict['00080005']!.Value).toEqual(['ISO_IR 192']);
   });
 
+  test('text in another character set (Latin-1) comes out as UTF-8, kept attributes included', async () => {
+    const file = part10({ ...baseDataset(), '00080005': { vr: 'CS', Value: ['ISO_IR 100'] }, '00080070': { vr: 'LO', Value: ['MXller Medical'] } });
+    file[Buffer.from(file).indexOf(Buffer.from('MXller')) + 1] = 0xfc; // ü in ISO 8859-1
+    const { dict } = parse((await deidentified(file)).bytes);
+    expect([dict['00080005']!.Value, dict['00080070']!.Value]).toEqual([['ISO_IR 192'], ['Müller Medical']]);
+  });
+
   test('a nickname with accents survives as UTF-8', async () => {
     const { dict } = parse((await deidentified(part10(baseDataset()), { nickname: 'Zöe Ørsted 7' })).bytes);
     expect(dict['00100010']!.Value).toEqual([{ Alphabetic: 'Zöe Ørsted 7' }]);
@@ -179,6 +186,7 @@ describe('burned-in annotations', () => {
       expect(result.reason).toBe(reason);
       expect(result).not.toHaveProperty('bytes');
       expect(result.sopInstanceUid).toMatch(/^2\.25\./);
+      expect(result.rows! * result.columns! * result.frames).toBeGreaterThan(0);
     }
   });
 
