@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import type { DcmjsDict } from 'dcmjs';
 import { describe, expect, test } from 'vitest';
-import { deidentify, DeidentifyError, needsRedaction } from '../../../app/imaging/deidentify/index.ts';
+import { type DeidentifiedInstance, deidentify, DeidentifyError, needsRedaction } from '../../../app/imaging/deidentify/index.ts';
 import { profileTable } from '../../../app/imaging/deidentify/profile-table.ts';
 import { scanPart10 } from '../../../app/imaging/deidentify/scan.ts';
 import { thrown } from '../../fixtures/errors.ts';
@@ -81,7 +81,7 @@ describe('UIDs', () => {
 
   async function series(paths: string[], read: (path: string) => Promise<Uint8Array>) {
     const uidMap = newUidMap();
-    const results = [];
+    const results: { input: DcmjsDict; output: DcmjsDict; result: DeidentifiedInstance }[] = [];
     for (const path of paths) {
       const input = await read(path);
       const result = await deidentified(input, { uidMap });
