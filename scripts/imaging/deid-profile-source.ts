@@ -42,7 +42,7 @@ function rowOf(source: z.infer<typeof sourceRow>): ProfileRow {
     const value = (source as Record<string, unknown>)[sourceColumns[option]];
     if (value === 'K' || value === 'C') options[option] = value;
   }
-  return { tag, name: source.name, inStandardIod: source.stdCompIOD === 'Y', basic: source.basicProfile, options };
+  return { tag, name: source.name.replace(/\s+/g, ' ').trim(), inStandardIod: source.stdCompIOD === 'Y', basic: source.basicProfile, options };
 }
 
 /** The rows of Table E.1-1, validated and ordered by tag (the private row last). */

@@ -457,7 +457,7 @@ export const profileTable: readonly ProfileRow[] = [
   {"tag":"00741234","name":"Receiving AE","inStandardIod":false,"basic":"X","options":{"retainDeviceIdentity":"C"}},
   {"tag":"00741236","name":"Requesting AE","inStandardIod":false,"basic":"X","options":{"retainDeviceIdentity":"C"}},
   {"tag":"00880140","name":"Storage Media File-set UID","inStandardIod":true,"basic":"U","options":{"retainUids":"K"}},
-  {"tag":"00880200","name":"Icon Image Sequence\n\n(see Note 11)","inStandardIod":true,"basic":"X","options":{}},
+  {"tag":"00880200","name":"Icon Image Sequence (see Note 11)","inStandardIod":true,"basic":"X","options":{}},
   {"tag":"00880904","name":"Topic Title","inStandardIod":false,"basic":"X","options":{}},
   {"tag":"00880906","name":"Topic Subject","inStandardIod":false,"basic":"X","options":{}},
   {"tag":"00880910","name":"Topic Author","inStandardIod":false,"basic":"X","options":{}},
