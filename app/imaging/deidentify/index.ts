@@ -22,8 +22,8 @@ export { burnedInModalities, burnedInSopClasses, type RedactionReason } from './
  * Why an instance must be reviewed for burned-in text before it may leave the workstation, or
  * undefined when it may go as it is (rule in burned-in.ts). Throws DeidentifyError for bad files.
  */
-export function needsRedaction(file: Uint8Array, maxBytes = 1024 ** 3): RedactionReason | undefined {
-  const scanned = scanPart10(file, maxBytes);
+export function needsRedaction(file: Uint8Array | ArrayBuffer, maxBytes = 1024 ** 3): RedactionReason | undefined {
+  const scanned = scanPart10(file instanceof Uint8Array ? file : new Uint8Array(file), maxBytes);
   if (!scanned.pixelData) return undefined;
   return redactionReason(parseHeader(scanned, (tag) => tag < '7FE00010' && parseInt(tag.slice(0, 4), 16) % 2 === 0));
 }

@@ -18,7 +18,7 @@ export interface ResidueFinding {
 }
 
 export interface ResidueOptions {
-  /** Shortest word of a value looked for on its own in attribute values (default 3). */
+  /** Shortest word of a value looked for on its own, as a whole word, in attribute values (default 3). */
   readonly minWordLength?: number;
   /** Shortest word looked for in the raw bytes, where short words match by chance (default 4). */
   readonly minBytesWordLength?: number;
@@ -49,10 +49,13 @@ function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, start: number, e
   return -1;
 }
 
+const separators = /[\s^=\\,;:/()._-]+/;
+const wordsOf = (text: string) => text.toLowerCase().split(separators).filter(Boolean);
+
 /** The value itself and its words (split at PN component separators, spaces and punctuation). */
 function partsOf(value: string, minWord: number): string[] {
   const whole = value.trim();
-  const words = whole.split(/[\s^=\\,;:/()-]+/).filter((word) => word.length >= minWord);
+  const words = whole.split(separators).filter((word) => word.length >= minWord);
   return [...new Set([whole, ...words])].filter((part) => part.length > 0);
 }
 
@@ -73,7 +76,8 @@ function stringsOf(dict: DcmjsDict, path: string, out: { path: string; text: str
  * Every trace of the identifying values in the file. An empty list means none was found. The file
  * must be readable DICOM (it throws DeidentifyError otherwise).
  */
-export function findResidue(file: Uint8Array, identifying: readonly string[], options: ResidueOptions = {}): ResidueFinding[] {
+export function findResidue(input: Uint8Array | ArrayBuffer, identifying: readonly string[], options: ResidueOptions = {}): ResidueFinding[] {
+  const file = input instanceof Uint8Array ? input : new Uint8Array(input);
   const minWord = options.minWordLength ?? 3;
   const minBytesWord = options.minBytesWordLength ?? 4;
   const scanned = scanPart10(file, Number.MAX_SAFE_INTEGER);
@@ -83,8 +87,12 @@ export function findResidue(file: Uint8Array, identifying: readonly string[], op
   const findings: ResidueFinding[] = [];
   identifying.forEach((value, index) => {
     for (const part of partsOf(value, minWord)) {
+      // The whole value anywhere in a string; a word of it only as a whole word (so "Abd" does not match "ABDOMINAL").
       const needle = part.toLowerCase();
-      for (const { path, text } of strings) if (text.toLowerCase().includes(needle)) findings.push({ value: index, part, where: 'attribute', path });
+      const whole = part === value.trim();
+      for (const { path, text } of strings) {
+        if (whole ? text.toLowerCase().includes(needle) : wordsOf(text).includes(needle)) findings.push({ value: index, part, where: 'attribute', path });
+      }
       if (part !== value.trim() && part.length < minBytesWord) continue;
       const bytes = utf8(part);
       // Raw bytes: the file meta, then the dataset (inflated if it was deflated) outside the Pixel Data value.
