@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmarks and prints figures beside their baselines.
-//   npx tsx bench/run.ts [api] [journal] [restart] [codes]    (default: all four)
+//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid]    (default: all)
 // Options:
 //   --runs N                 api: sequential calls per variant (2000)
 //   --seconds N --rounds N   journal: measured seconds per window (3), windows per server and
@@ -7,13 +7,12 @@
 //   --concurrency 1,32       journal: concurrent clients per row
 //   --rows N --repeats N     restart: user rows (100000), opens and starts per scenario (3)
 //   --searches N             codes: search calls per variant (2000)
+//   --deid-rounds N          deid: measured passes over each file set per variant (5)
 import { benchApiLatency } from './api-latency.ts';
 import { benchCodes } from './codes.ts';
+import { benchDeidentify } from './deidentify.ts';
 import { benchJournalThroughput } from './journal-throughput.ts';
 import { benchRestartTime } from './restart-time.ts';
-
-const benchmarks = ['api', 'journal', 'restart', 'codes'] as const;
-type Benchmark = (typeof benchmarks)[number];
 
 const args = process.argv.slice(2);
 const valueOf = (name: string, fallback: string): string => {
@@ -28,22 +27,28 @@ const number = (name: string, fallback: number): number => {
   }
   return value;
 };
+
+/** Every benchmark by name, in the order they run. */
+const benchmarks: Record<string, () => Promise<void>> = {
+  api: () => benchApiLatency(number('--runs', 2000)),
+  journal: () =>
+    benchJournalThroughput({
+      seconds: number('--seconds', 3),
+      rounds: number('--rounds', 3),
+      concurrencies: valueOf('--concurrency', '1,32').split(',').map(Number),
+    }),
+  restart: () => benchRestartTime({ rows: number('--rows', 100_000), repeats: number('--repeats', 3) }),
+  codes: () => benchCodes(number('--searches', 2000)),
+  deid: () => benchDeidentify({ rounds: number('--deid-rounds', 5) }),
+};
+
 const named = args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));
-const unknown = named.filter((name) => !benchmarks.includes(name as Benchmark));
+const unknown = named.filter((name) => !(name in benchmarks));
 if (unknown.length > 0) {
-  console.error(`bench: unknown benchmark ${unknown.join(', ')}; choose from ${benchmarks.join(', ')}`);
+  console.error(`bench: unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(benchmarks).join(', ')}`);
   process.exit(2);
 }
-const selected = named.length > 0 ? (named as Benchmark[]) : [...benchmarks];
+const selected = named.length > 0 ? named : Object.keys(benchmarks);
 
 console.log(`Consilium benchmarks — Node ${process.version}, ${new Date().toISOString()}: ${selected.join(', ')}`);
-if (selected.includes('api')) await benchApiLatency(number('--runs', 2000));
-if (selected.includes('journal')) {
-  await benchJournalThroughput({
-    seconds: number('--seconds', 3),
-    rounds: number('--rounds', 3),
-    concurrencies: valueOf('--concurrency', '1,32').split(',').map(Number),
-  });
-}
-if (selected.includes('restart')) await benchRestartTime({ rows: number('--rows', 100_000), repeats: number('--repeats', 3) });
-if (selected.includes('codes')) await benchCodes(number('--searches', 2000));
+for (const name of selected) await benchmarks[name]!();

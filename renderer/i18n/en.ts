@@ -306,6 +306,25 @@ export const en = {
       invalid: 'Not valid.',
     },
   },
+  deidentify: {
+    // Why a DICOM file cannot be de-identified (DeidentifyError codes, app/imaging/deidentify/errors.ts).
+    errors: {
+      not_dicom: 'This file is not a DICOM image file. Choose the DICOM files exported by your imaging system or PACS.',
+      truncated: 'This DICOM file is incomplete (it ends too early), so it cannot be checked for identifying data. Export it again from your imaging system or PACS.',
+      malformed: 'This DICOM file is damaged or does not follow the DICOM standard, so it cannot be made anonymous safely. Export it again, or ask your imaging department.',
+      unsupported_transfer_syntax: 'This DICOM file uses an encoding the workstation cannot read (or cannot mask). Ask your PACS to export it uncompressed or as JPEG, JPEG-LS or JPEG 2000.',
+      too_large: 'This DICOM file is too large to prepare on this workstation.',
+      invalid_options: 'The pseudonym for this patient cannot be written into the images. Check the patient’s nickname and pseudonymous id.',
+      invalid_masks: 'A masked area lies outside the image. Draw the masks again inside the image.',
+    },
+    // Why an image is held until someone has masked the text burned into it (RedactionReason).
+    held: {
+      burned_in_annotation: 'This image is marked as containing burned-in text, such as the patient’s name. Cover every piece of identifying text before it is uploaded.',
+      sop_class: 'Images of this kind (screenshots, ultrasound, photographs) often have the patient’s name written in the picture. Check the image and cover any identifying text before it is uploaded.',
+      modality: 'Images from this kind of device often have the patient’s name written in the picture. Check the image and cover any identifying text before it is uploaded.',
+      screen_capture: 'This image is a screen capture, which may show the patient’s name. Check the image and cover any identifying text before it is uploaded.',
+    },
+  },
   errors: {
     invalid_input: 'Some entries are not valid. Check the highlighted fields.',
     invalid_credentials: 'Wrong username or password.',
