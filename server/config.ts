@@ -37,6 +37,9 @@ const environment = z.object({
   CONSILIUM_DATA_DIR: z.string().min(1).optional(),
   CONSILIUM_DATA_KEY: z.string().min(1).optional(),
   CONSILIUM_DATA_KEY_FILE: z.string().min(1).optional(),
+  /** The separate key sealing patients' identifying data (32 bytes, base64), inline or in a file. */
+  CONSILIUM_IDENTITY_KEY: z.string().min(1).optional(),
+  CONSILIUM_IDENTITY_KEY_FILE: z.string().min(1).optional(),
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
   /** How often scheduled jobs (guest expiry, inactivity review) run. */
   CONSILIUM_JOBS_SECONDS: positiveSeconds.default(300),
@@ -63,6 +66,11 @@ export interface ServerConfig {
   readonly logLevel: z.infer<typeof environment>['CONSILIUM_LOG_LEVEL'];
   /** Durable storage: the data directory and the operator's data key (absent when ephemeral). */
   readonly storage: { readonly dir: string; readonly dataKey: Buffer } | undefined;
+  /**
+   * The key sealing patients' identifying data, kept apart from the data key so that the database
+   * alone reveals no names. Absent: derived from the data key (durable) or random (ephemeral).
+   */
+  readonly identityKey: Buffer | undefined;
   readonly snapshotSeconds: number;
   readonly jobsSeconds: number;
   /** Where browsers reach the server, without trailing slash; undefined: the address it listens on. */
@@ -103,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     rendererDir: e.CONSILIUM_RENDERER_DIR ?? (existsSync(defaultRendererDir) ? defaultRendererDir : undefined),
     logLevel: e.CONSILIUM_LOG_LEVEL,
     storage: ephemeral ? undefined : storageConfig(e),
+    identityKey: identityKeyConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
     jobsSeconds: e.CONSILIUM_JOBS_SECONDS,
     publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
@@ -125,6 +134,15 @@ function storageConfig(e: z.infer<typeof environment>): ServerConfig['storage'] 
     const dataKey = loadDataKey(e.CONSILIUM_DATA_KEY, e.CONSILIUM_DATA_KEY_FILE, 'CONSILIUM_DATA_KEY');
     if (!dataKey) throw new ConfigError('CONSILIUM_DATA_DIR needs a data key: set CONSILIUM_DATA_KEY or CONSILIUM_DATA_KEY_FILE (32 random bytes, base64).');
     return { dir, dataKey };
+  } catch (error) {
+    if (error instanceof DataKeyError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function identityKeyConfig(e: z.infer<typeof environment>): Buffer | undefined {
+  try {
+    return loadDataKey(e.CONSILIUM_IDENTITY_KEY, e.CONSILIUM_IDENTITY_KEY_FILE, 'CONSILIUM_IDENTITY_KEY');
   } catch (error) {
     if (error instanceof DataKeyError) throw new ConfigError(error.message);
     throw error;

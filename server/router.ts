@@ -8,6 +8,7 @@ import { directoryRouter } from './directory/router.ts';
 import { codesRouter } from './codes/index.ts';
 import { identityRouter } from './identity/index.ts';
 import { notificationsRouter } from './notifications/router.ts';
+import { patientsRouter } from './patients/router.ts';
 import { systemRouter } from './system/router.ts';
 import { trainingRouter } from './training/router.ts';
 import { router } from './trpc.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   assistants: assistantsRouter,
   directory: directoryRouter,
   notifications: notificationsRouter,
+  patients: patientsRouter,
   audit: auditRouter,
   admin: adminRouter,
   system: systemRouter,

@@ -85,15 +85,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     // Known before listening when configured, else once the port is (the provider's redirect needs it).
     let publicUrl = config.publicUrl;
     const oidcProvider = config.oidc ? await discoverProvider(config.oidc).catch(explainDiscoveryFailure) : undefined;
+    const blobs = config.storage && keys ? await openDiskBlobStore(join(config.storage.dir, 'blobs'), keys.blobs) : memoryBlobStore();
     const services = createServices(db, config, {
       clock,
       hasher,
       tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey(),
       ...(keys ? { auditKey: keys.audit } : {}),
+      ...(config.identityKey || keys ? { identityKey: config.identityKey ?? keys?.identityFallback } : {}),
+      blobs,
       log: { error: (fields, message) => app.log.error(fields, message) },
       ...(oidcProvider ? { oidcProvider, publicUrl: () => publicUrl ?? '' } : {}),
     });
-    const blobs = config.storage && keys ? await openDiskBlobStore(join(config.storage.dir, 'blobs'), keys.blobs) : memoryBlobStore();
 
     registerCors(app);
     await app.register(ws, {

@@ -22,6 +22,10 @@ import { IdentityService } from './identity/service.ts';
 import { FailureThrottle } from './identity/throttle.ts';
 import { AccessTokens } from './identity/tokens.ts';
 import { NotificationService } from './notifications/service.ts';
+import type { BlobStore } from './blobs/store.ts';
+import { IdentitySeal } from './patients/identity-seal.ts';
+import { PatientsRepo } from './patients/repo.ts';
+import { PatientsService } from './patients/service.ts';
 import { SystemService } from './system/service.ts';
 import { TrainingService } from './training/service.ts';
 
@@ -44,6 +48,7 @@ export interface Services {
   readonly system: SystemService;
   readonly log: ServiceLog;
   readonly codes: CodesService;
+  readonly patients: PatientsService;
   /** Sign-in through an OpenID Connect provider; undefined when none is configured. */
   readonly oidc: OidcService | undefined;
 }
@@ -56,6 +61,10 @@ export interface ServicePorts {
   /** Keys the audit chain; the same key must be used across restarts to verify older records. */
   readonly auditKey?: Buffer;
   readonly log: ServiceLog;
+  /** Seals patients' identifying data (32 bytes; random per start when absent: ephemeral servers). */
+  readonly identityKey?: Buffer;
+  /** Files and DICOM instances. */
+  readonly blobs: BlobStore;
   /** The OpenID Connect provider, discovered at start, when one is configured. */
   readonly oidcProvider?: IdentityProvider;
   /** Where browsers reach the server (for the provider's redirect back to it). */
@@ -92,6 +101,7 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     system: new SystemService(config, clock),
     log: ports.log,
     codes: new CodesService(() => sharedCodeCatalogue()),
+    patients: new PatientsService({ repo: new PatientsRepo(prisma), clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: () => ports.blobs }),
     oidc: oidcProvider && publicUrl
       ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })
       : undefined,

@@ -18,6 +18,10 @@ export const permissions = [
   'assistants.actAs',
   'directory.search',
   'codes.read',
+  'patients.enrol',
+  'patients.read',
+  'patients.write',
+  'patients.erase',
   'notifications.read',
   'audit.read',
   'admin.roles',
@@ -39,6 +43,8 @@ interface Rule {
 const anyone = (): boolean => true;
 /** ERN clinicians and the ERN's staff: anyone with a role other than a bare "Assistant". */
 const ernMember = (p: Principal): boolean => p.memberships.some((m) => m.role !== 'Assistant');
+/** ERN clinicians ("HP"): they enrol and discuss patients. */
+const clinician = (p: Principal): boolean => hasErnRole(p, ['HP']);
 
 const rules: Readonly<Record<Permission, Rule>> = {
   'session.use': { holds: anyone, delegable: false, beforeConsent: true },
@@ -51,6 +57,10 @@ const rules: Readonly<Record<Permission, Rule>> = {
   'assistants.actAs': { holds: anyone, delegable: false },
   'directory.search': { holds: (p) => ernMember(p) || hasGlobalRole(p, 'ECAdmin'), delegable: true },
   'codes.read': { holds: ernMember, delegable: true },
+  'patients.enrol': { holds: clinician, delegable: true },
+  'patients.read': { holds: (p) => clinician(p) || hasGlobalRole(p, 'GDPROfficer'), delegable: true },
+  'patients.write': { holds: clinician, delegable: true },
+  'patients.erase': { holds: (p) => hasGlobalRole(p, 'GDPROfficer'), delegable: false },
   'notifications.read': { holds: anyone, delegable: false },
   'audit.read': { holds: (p) => hasGlobalRole(p, 'Support') || hasGlobalRole(p, 'ECAdmin'), delegable: false },
   'admin.roles': { holds: (p) => hasGlobalRole(p, 'ECAdmin'), delegable: false },

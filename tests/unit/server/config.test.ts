@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       storage: undefined,
       snapshotSeconds: 3600,
       jobsSeconds: 300,
+      identityKey: undefined,
     });
   });
 

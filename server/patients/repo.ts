@@ -1,0 +1,79 @@
+// Prisma access for patients: explicit selects per view, the visibility condition of the list.
+import type { Principal } from '../../app/access/actor.ts';
+import { hasErnRole } from '../../app/access/actor.ts';
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+
+/** What the list shows of a patient: pseudonymised facts only (identity is opened separately). */
+export const patientSummarySelect = {
+  id: true,
+  pseudonymousId: true,
+  nickname: true,
+  ernId: true,
+  hcpId: true,
+  enrolledById: true,
+  sex: true,
+  birthYearMonth: true,
+  birthArea: true,
+  residenceArea: true,
+  status: true,
+  createdAt: true,
+  identitySealed: true,
+  enrolledBy: { select: { id: true, firstName: true, lastName: true, status: true } },
+} satisfies Prisma.PatientSelect;
+
+export const patientDetailSelect = {
+  ...patientSummarySelect,
+  updatedAt: true,
+  anonymisedAt: true,
+  reviewDueAt: true,
+  record: true,
+  recordVersion: true,
+  consents: { select: { id: true, kind: true, form: true, givenAt: true, registeredById: true, withdrawnAt: true }, orderBy: { givenAt: 'asc' } },
+  participants: { select: { createdAt: true, user: { select: { id: true, firstName: true, lastName: true, profession: true, status: true, hcp: { select: { code: true, name: true, countryCode: true } } } } }, orderBy: { createdAt: 'asc' } },
+} satisfies Prisma.PatientSelect;
+
+export type PatientSummaryRow = Prisma.PatientGetPayload<{ select: typeof patientSummarySelect }>;
+export type PatientDetailRow = Prisma.PatientGetPayload<{ select: typeof patientDetailSelect }>;
+
+/** The patients a principal may see (app/patients/policy.ts maySeeRecord, as a query). */
+export function visibleTo(p: Principal): Prisma.PatientWhereInput {
+  const gdprHcps = p.globalRoles.filter((g) => g.role === 'GDPROfficer' && g.hcpId).map((g) => g.hcpId as string);
+  const or: Prisma.PatientWhereInput[] = [{ enrolledById: p.userId }, { participants: { some: { userId: p.userId } } }];
+  if (p.hcpId && !p.guest && hasErnRole(p, ['HP'])) or.push({ hcpId: p.hcpId });
+  if (gdprHcps.length > 0) or.push({ hcpId: { in: gdprHcps } });
+  return { OR: or };
+}
+
+/** Whose identity the principal may see, for searching by real name (enrolled by them, or their GDPR HCPs). */
+export function identityVisibleTo(p: Principal): Prisma.PatientWhereInput {
+  const gdprHcps = p.globalRoles.filter((g) => g.role === 'GDPROfficer' && g.hcpId).map((g) => g.hcpId as string);
+  return { OR: [{ enrolledById: p.userId }, ...(gdprHcps.length > 0 ? [{ hcpId: { in: gdprHcps } }] : [])] };
+}
+
+export class PatientsRepo {
+  constructor(readonly db: PrismaClient) {}
+
+  /** The facts the policy needs, or null. */
+  facts(patientId: string) {
+    return this.db.patient.findUnique({
+      where: { id: patientId },
+      select: { id: true, enrolledById: true, hcpId: true, status: true, nickname: true, identitySealed: true, participants: { select: { userId: true } } },
+    });
+  }
+
+  detail(patientId: string) {
+    return this.db.patient.findUnique({ where: { id: patientId }, select: patientDetailSelect });
+  }
+
+  nicknameTaken(key: string) {
+    return this.db.patient.findUnique({ where: { nicknameKey: key }, select: { id: true } }).then((row) => row !== null);
+  }
+
+  pseudonymousIdTaken(id: string) {
+    return this.db.patient.findUnique({ where: { pseudonymousId: id }, select: { id: true } }).then((row) => row !== null);
+  }
+
+  event(patientId: string, at: Date, actorId: string | null, kind: string, details: Record<string, string | number | boolean | null> = {}) {
+    return this.db.patientEvent.create({ data: { patientId, at, actorId, kind, details: JSON.stringify(details) }, select: { id: true } });
+  }
+}
