@@ -8,6 +8,9 @@ import AdminPage from './admin/AdminPage.vue';
 import AuditLogPage from './audit/AuditLogPage.vue';
 import DirectoryPage from './directory/DirectoryPage.vue';
 import HomePage from './home/HomePage.vue';
+import AddPatientPage from './patients/AddPatientPage.vue';
+import PatientListPage from './patients/PatientListPage.vue';
+import PatientRecordPage from './patients/PatientRecordPage.vue';
 import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
@@ -21,8 +24,9 @@ const routes: RouteRecordRaw[] = [
     component: AppShell,
     children: [
       { path: '', name: 'home', component: HomePage },
-      { path: 'patients', name: 'patients', component: PendingPage, props: { titleKey: 'menu.patientRecords' } },
-      { path: 'patients/new', name: 'add-patient', component: PendingPage, props: { titleKey: 'menu.addPatient' } },
+      { path: 'patients', name: 'patients', component: PatientListPage, meta: { permission: 'patients.read' } },
+      { path: 'patients/new', name: 'add-patient', component: AddPatientPage, meta: { permission: 'patients.enrol' } },
+      { path: 'patients/:patientId', name: 'patient', component: PatientRecordPage, meta: { permission: 'patients.read' } },
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },

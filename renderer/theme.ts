@@ -28,8 +28,15 @@ const preset = definePreset(Aura, {
     },
   },
   components: {
-    // Aura's outlined secondary text (surface.500) is below AA contrast on white.
-    button: { colorScheme: { light: { outlined: { secondary: { color: '{surface.700}', borderColor: '{surface.400}' } } } } },
+    // Aura's outlined secondary text (surface.500) and red.500 text are below AA contrast on white.
+    button: {
+      colorScheme: {
+        light: {
+          outlined: { secondary: { color: '{surface.700}', borderColor: '{surface.400}' }, danger: { color: '{red.700}', borderColor: '{red.600}' } },
+          text: { danger: { color: '{red.700}' } },
+        },
+      },
+    },
   },
 });
 

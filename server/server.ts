@@ -18,6 +18,7 @@ import type { DurableStore } from './db/durable/store.ts';
 import { defaultOidcLimits, discoverProvider, ProviderDiscoveryError, registerOidcRoutes } from './identity/oidc/index.ts';
 import { newTokenKey } from './identity/tokens.ts';
 import { seedDemoAccounts } from './demo/accounts.ts';
+import { seedDemoPatients } from './demo/patients.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
@@ -130,6 +131,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       if (recovery.tornTail) app.log.warn({ tornTail: recovery.tornTail }, 'a torn record at the end of the journal was set aside (it was never acknowledged)');
     }
     const snapshots = db.store ? scheduleSnapshots(db.store, config.snapshotSeconds, app.log) : undefined;
+    if (config.demo) await seedDemoPatients(db.prisma, services);
     const jobs = startScheduler(jobsOf(services), config.jobsSeconds, services.audit, services.log);
 
     await app.listen({ host: config.host, port: config.port });

@@ -9,6 +9,7 @@ const ok = { ok: true as const };
 const nameInput = z.object({ firstName: z.string().max(100).default(''), lastName: z.string().max(100).default('') });
 
 export const patientsRouter = router({
+  enrolErns: permitted('patients.enrol').query(({ ctx }) => ctx.services.patients.enrolErns(principalFor(ctx.actor, 'patients.enrol'))),
   suggestNickname: permitted('patients.enrol')
     .input(nameInput)
     .query(async ({ ctx, input }) => ({ nickname: await ctx.services.patients.suggestNickname(input) })),

@@ -58,6 +58,12 @@ export class PatientsService {
     this.#random = deps.randomInt ?? ((bound) => randomInt(bound));
   }
 
+  /** The ERNs the principal may enrol patients in: those where they are an ERN clinician (HP). */
+  enrolErns(principal: Principal) {
+    const ids = principal.memberships.filter((m) => m.role === 'HP').map((m) => m.ernId);
+    return this.#d.repo.db.ern.findMany({ where: { id: { in: ids } }, select: { id: true, fullName: true }, orderBy: { id: 'asc' } });
+  }
+
   /** A system-generated nickname not used yet (and not resembling the name, if given). */
   suggestNickname(realName?: { firstName: string; lastName: string }): Promise<string> {
     return generateNickname(

@@ -79,3 +79,28 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(await violations(page)).toEqual([]);
   });
 }
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`"Add new patient", "Patient Records" and a record are accessible (${scheme} theme)`, async ({ page, signInPage, shell, codeFor }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await signInPage.open();
+    await signInPage.signIn('claire.martin', demoPassword, await codeFor('claire.martin'));
+    await shell.menuLink('Add new patient').click();
+    await page.getByRole('radio', { name: 'My own nickname' }).check();
+    await page.getByRole('textbox', { name: 'Nickname of your choice' }).fill('Coral Meadow 214');
+    await expect(page.getByText('Another patient already has this nickname.')).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await shell.menuLink('Patient Records').click();
+    await expect(page.getByRole('link', { name: 'Coral Meadow 214' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Coral Meadow 214' }).click();
+    await expect(page.getByRole('heading', { name: 'Identifying data' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('tab', { name: 'Participants' }).click();
+    await page.getByRole('button', { name: 'Add participant' }).click();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('tab', { name: 'History' }).click();
+    await expect(page.getByRole('table', { name: 'History' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+  });
+}
