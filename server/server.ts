@@ -19,6 +19,7 @@ import { defaultOidcLimits, discoverProvider, ProviderDiscoveryError, registerOi
 import { newTokenKey } from './identity/tokens.ts';
 import { seedDemoAccounts } from './demo/accounts.ts';
 import { seedDemoPatients } from './demo/patients.ts';
+import { identityKeyOf } from './patients/identity-key.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
@@ -92,7 +93,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       hasher,
       tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey(),
       ...(keys ? { auditKey: keys.audit } : {}),
-      ...(config.identityKey || keys ? { identityKey: config.identityKey ?? keys?.identityFallback } : {}),
+      ...(config.identityKey ? { identityKey: config.identityKey } : config.storage && keys ? { identityKey: await identityKeyOf(config.storage.dir, keys.identityWrap) } : {}),
       blobs,
       log: { error: (fields, message) => app.log.error(fields, message) },
       ...(oidcProvider ? { oidcProvider, publicUrl: () => publicUrl ?? '' } : {}),
@@ -131,6 +132,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       if (recovery.tornTail) app.log.warn({ tornTail: recovery.tornTail }, 'a torn record at the end of the journal was set aside (it was never acknowledged)');
     }
     const snapshots = db.store ? scheduleSnapshots(db.store, config.snapshotSeconds, app.log) : undefined;
+    if (!(await services.patients.identityKeyFits())) {
+      throw new ConfigError('The identity key does not open the patients’ identifying data: start with the CONSILIUM_IDENTITY_KEY (or data directory) in use when they were enrolled.');
+    }
     if (config.demo) await seedDemoPatients(db.prisma, services);
     const jobs = startScheduler(jobsOf(services), config.jobsSeconds, services.audit, services.log);
 

@@ -58,6 +58,21 @@ export class PatientsService {
     this.#random = deps.randomInt ?? ((bound) => randomInt(bound));
   }
 
+  /**
+   * Whether the identity key opens the patients' sealed identities (one is tried). A server started
+   * with another key than the one they were sealed with would show no names and fail on reads.
+   */
+  async identityKeyFits(): Promise<boolean> {
+    const sample = await this.#d.repo.db.patient.findFirst({ where: { identitySealed: { not: null } }, select: { id: true, identitySealed: true } });
+    if (!sample?.identitySealed) return true;
+    try {
+      this.#d.seal.open(sample.id, sample.identitySealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The ERNs the principal may enrol patients in: those where they are an ERN clinician (HP). */
   enrolErns(principal: Principal) {
     const ids = principal.memberships.filter((m) => m.role === 'HP').map((m) => m.ernId);

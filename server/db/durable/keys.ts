@@ -12,8 +12,8 @@ export interface DataKeys {
   readonly blobs: { readonly content: Buffer; readonly wrap: Buffer };
   /** Keys the audit log's hash chain, so nobody without it can forge a consistent chain. */
   readonly audit: Buffer;
-  /** Seals patients' identifying data when the operator gives no separate CONSILIUM_IDENTITY_KEY. */
-  readonly identityFallback: Buffer;
+  /** Seals the data directory's own identity key, used when the operator gives no CONSILIUM_IDENTITY_KEY. */
+  readonly identityWrap: Buffer;
 }
 
 export class DataKeyError extends Error {}
@@ -29,7 +29,7 @@ export function deriveKeys(dataKey: Buffer): DataKeys {
     token: new Uint8Array(derive(dataKey, 'access tokens')),
     blobs: { content: derive(dataKey, 'blob content'), wrap: derive(dataKey, 'blob address key') },
     audit: derive(dataKey, 'audit chain'),
-    identityFallback: derive(dataKey, 'patient identity'),
+    identityWrap: derive(dataKey, 'patient identity key wrap'),
   };
 }
 

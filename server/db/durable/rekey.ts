@@ -7,6 +7,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rechain } from '../../audit/chain.ts';
 import { copyBlobs } from '../../blobs/store.ts';
+import { moveIdentityKey } from '../../patients/identity-key.ts';
 import type { DataKeys } from './keys.ts';
 import { lockDataDirectory } from './lock.ts';
 import { type SnapshotInfo, writeSnapshot } from './snapshots.ts';
@@ -37,6 +38,7 @@ export async function rekeyDataDirectory(options: RekeyOptions): Promise<Snapsho
         throw new RekeyError((error as Error).message);
       });
       const info = await writeSnapshot(to.dir, to.keys.snapshot, state.lastSeq, options.now(), adapter.client.serialize());
+      await moveIdentityKey({ dir: from.dir, wrap: from.keys.identityWrap }, { dir: to.dir, wrap: to.keys.identityWrap });
       if (existsSync(join(from.dir, 'blobs', 'ADDRESS_KEY'))) {
         await copyBlobs({ dir: join(from.dir, 'blobs'), keys: from.keys.blobs }, { dir: join(to.dir, 'blobs'), keys: to.keys.blobs });
       }
