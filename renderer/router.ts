@@ -11,6 +11,7 @@ import HomePage from './home/HomePage.vue';
 import AddPatientPage from './patients/AddPatientPage.vue';
 import PatientListPage from './patients/PatientListPage.vue';
 import PatientRecordPage from './patients/PatientRecordPage.vue';
+import LockedPage from './identity/LockedPage.vue';
 import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
@@ -19,6 +20,7 @@ import PendingPage from './shell/PendingPage.vue';
 const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
   { path: '/consent', name: 'consent', component: ConsentPage },
+  { path: '/locked', name: 'locked', component: LockedPage },
   {
     path: '/',
     component: AppShell,
@@ -47,6 +49,9 @@ export function createAppRouter(desktop: boolean) {
     const session = useSessionStore();
     if (to.meta.public) return session.signedIn && to.name === 'sign-in' ? { name: 'home' } : true;
     if (!session.signedIn) return { name: 'sign-in', query: session.endedReason ? { reason: session.endedReason } : {} };
+    // Locked after inactivity: the lock screen only, until the password is given again.
+    if (session.locked) return to.name === 'locked' ? true : { name: 'locked' };
+    if (to.name === 'locked') return { name: 'home' };
     // The privacy statement first, before anything else (the server refuses the rest anyway).
     if (session.me?.consentRequired) return to.name === 'consent' ? true : { name: 'consent' };
     if (to.name === 'consent') return { name: 'home' };

@@ -41,6 +41,8 @@ const environment = z.object({
   CONSILIUM_IDENTITY_KEY: z.string().min(1).optional(),
   CONSILIUM_IDENTITY_KEY_FILE: z.string().min(1).optional(),
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
+  /** The workstation locks after this long without keyboard or pointer activity. */
+  CONSILIUM_IDLE_LOCK_SECONDS: positiveSeconds.default(600),
   /** How often scheduled jobs (guest expiry, inactivity review) run. */
   CONSILIUM_JOBS_SECONDS: positiveSeconds.default(300),
   /** The address browsers use to reach this server (behind a proxy); default: the address it listens on. */
@@ -73,6 +75,7 @@ export interface ServerConfig {
   readonly identityKey: Buffer | undefined;
   readonly snapshotSeconds: number;
   readonly jobsSeconds: number;
+  readonly idleLockSeconds: number;
   /** Where browsers reach the server, without trailing slash; undefined: the address it listens on. */
   readonly publicUrl: string | undefined;
   /** Sign-in through an OpenID Connect provider; undefined when not configured. */
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     identityKey: identityKeyConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
     jobsSeconds: e.CONSILIUM_JOBS_SECONDS,
+    idleLockSeconds: e.CONSILIUM_IDLE_LOCK_SECONDS,
     publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
     oidc: oidc.config,
   };

@@ -18,6 +18,9 @@ export const signInInput = z.object({
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
+/** Unlocking the workstation after inactivity: the password of the signed-in user. */
+export const unlockInput = z.object({ password: z.string().min(1, 'Required').max(1024, 'At most 1024 characters') });
+
 /** Refresh tokens are 32 random bytes in base64url. */
 export const refreshTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a refresh token');
 
@@ -63,5 +66,7 @@ export const meView = z.object({
   actingFor: personRef.nullable(),
   /** What the user may do, for showing actions; the server decides again on every call. */
   abilities: z.array(z.string()),
+  /** Signs in through an identity provider (no password here): unlocking means signing in again. */
+  externalSignIn: z.boolean(),
 });
 export type MeView = z.infer<typeof meView>;

@@ -250,6 +250,13 @@ export const en = {
       account_deactivated: 'Your account has been deactivated. Contact your ERN coordinator.',
     },
   },
+  lock: {
+    title: 'Consilium is locked',
+    intro: 'The workstation was locked after a period without activity. {name}, enter your password to continue where you were.',
+    unlock: 'Unlock',
+    external: 'You signed in through your identity provider: sign out, then sign in again to continue.',
+    signOut: 'Sign out',
+  },
   training: {
     title: 'Demo accounts (training mode only)',
     intro: 'These synthetic accounts exist only in training mode. Password for all: {password}',

@@ -24,6 +24,26 @@ export const useSessionStore = defineStore('session', () => {
   let watchingEnd: { unsubscribe(): void } | undefined;
 
   const signedIn = computed(() => accessToken.value !== undefined);
+  /** The workstation is locked after inactivity: nothing but the lock screen until unlocked. */
+  const locked = ref(false);
+  /** Where the user was when the workstation locked, to return there. */
+  const lockedAt = ref<string>();
+
+  function lock(path: string): void {
+    if (!accessToken.value || locked.value) return;
+    locked.value = true;
+    lockedAt.value = path;
+  }
+
+  /** Unlocks with the password (the server counts wrong ones towards the account lock). */
+  async function unlock(password: string): Promise<string> {
+    await api().identity.unlock.mutate({ password });
+    locked.value = false;
+    const back = lockedAt.value ?? '/';
+    lockedAt.value = undefined;
+    return back;
+  }
+
   /** Whether the server said the user may do this (to show or hide actions; the server decides again). */
   const can = (permission: string): boolean => me.value?.abilities.includes(permission) ?? false;
 
@@ -101,6 +121,8 @@ export const useSessionStore = defineStore('session', () => {
     watchingEnd = undefined;
     accessToken.value = undefined;
     me.value = undefined;
+    locked.value = false;
+    lockedAt.value = undefined;
     endedReason.value = isSignInReason(reason) ? reason : 'session_expired';
     await vault.value?.forget();
     reconnect();
@@ -118,5 +140,5 @@ export const useSessionStore = defineStore('session', () => {
     await reloadMe();
   }
 
-  return { accessToken, me, signedIn, endedReason, can, useVault, reloadMe, signIn, redeemTicket, adoptGrant, refresh, signOut, end, actAs };
+  return { accessToken, me, signedIn, endedReason, locked, lockedAt, lock, unlock, can, useVault, reloadMe, signIn, redeemTicket, adoptGrant, refresh, signOut, end, actAs };
 });

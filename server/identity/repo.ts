@@ -26,6 +26,7 @@ export const meSelect = {
   hcp: { select: { id: true, code: true, name: true, countryCode: true, guestAccess: true } },
   globalRoles: { select: { role: true, hcpId: true } },
   thematicAreas: { select: { ernId: true, name: true }, orderBy: [{ ernId: 'asc' }, { name: 'asc' }] },
+  _count: { select: { externalIdentities: true } },
   assisting: {
     where: { revokedAt: null, principal: { status: 'active' } },
     select: { principal: { select: { id: true, firstName: true, lastName: true } } },
@@ -71,6 +72,14 @@ export class IdentityRepo {
       select: { failedSignIns: true },
     });
     return user.failedSignIns;
+  }
+
+  findPasswordHash(userId: string) {
+    return this.#db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  }
+
+  resetFailures(userId: string) {
+    return this.#db.user.updateMany({ where: { id: userId, failedSignIns: { gt: 0 } }, data: { failedSignIns: 0 } });
   }
 
   lockAccount(userId: string, lockedUntil: Date) {

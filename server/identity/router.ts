@@ -1,5 +1,5 @@
 import { on } from 'node:events';
-import { refreshInput, signInInput } from '../../app/identity/schemas.ts';
+import { refreshInput, signInInput, unlockInput } from '../../app/identity/schemas.ts';
 import { permitted, publicProcedure, router } from '../trpc.ts';
 import { oidcRouter } from './oidc/index.ts';
 import type { SessionEndReason } from './service.ts';
@@ -13,6 +13,13 @@ export const identityRouter = router({
     await ctx.services.identity.signOut(ctx.caller);
     return { ok: true as const };
   }),
+  /** The workstation locked after inactivity: the password opens it again. */
+  unlock: permitted('session.use')
+    .input(unlockInput)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.identity.unlock(ctx.caller, input.password);
+      return { ok: true as const };
+    }),
   me: permitted('session.use').query(({ ctx }) => ctx.services.identity.me(ctx.caller, ctx.actor)),
   /** Tells a signed-in client at once when its session is ended elsewhere (revoked, token reuse). */
   sessionEnded: permitted('session.use').subscription(async function* ({ ctx, signal }) {

@@ -183,6 +183,31 @@ export class IdentityService {
     await this.#d.repo.setActingFor(caller.sessionId, principalId);
   }
 
+  /**
+   * Unlocks the workstation after inactivity with the user's password. Wrong passwords count
+   * towards the account lock like failed sign-ins; a lock ends every session of the user.
+   */
+  async unlock(caller: Caller, password: string): Promise<void> {
+    const { repo, clock, hasher, throttle } = this.#d;
+    const key = `unlock:${caller.userId}`;
+    const wait = throttle.retryAfterSeconds(key);
+    if (wait > 0) throw new DomainError('too_many_attempts', { retryAfterSeconds: wait });
+    throttle.fail(key);
+    const user = await repo.findPasswordHash(caller.userId);
+    if (!user || !(await hasher.verify(user.passwordHash, password))) {
+      const failures = await repo.countFailure(caller.userId);
+      if (failures >= lockAfterFailures) {
+        const lockedUntil = new Date(clock.now().getTime() + lockMinutes * 60_000);
+        await repo.lockAccount(caller.userId, lockedUntil);
+        await this.revokeAllSessions(caller.userId);
+        throw new DomainError('account_locked', { until: lockedUntil.toISOString() });
+      }
+      throw new DomainError('invalid_credentials');
+    }
+    throttle.clear(key);
+    await repo.resetFailures(caller.userId);
+  }
+
   async signOut(caller: Caller): Promise<void> {
     await this.#end(caller.sessionId, 'signed_out');
   }
@@ -222,6 +247,7 @@ export class IdentityService {
       canActFor,
       actingFor: actor.actingFor ? (canActFor.find((p) => p.id === actor.actingFor?.userId) ?? null) : null,
       abilities: abilities(actor),
+      externalSignIn: user._count.externalIdentities > 0,
     };
   }
 

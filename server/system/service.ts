@@ -11,6 +11,8 @@ export interface SystemInfo {
   serverTime: string;
   /** Sign-in through an OpenID Connect provider, when configured: the name its button shows. */
   oidc: { name: string } | null;
+  /** The workstation locks after this many seconds without activity. */
+  idleLockSeconds: number;
 }
 
 export class SystemService {
@@ -29,6 +31,7 @@ export class SystemService {
       training: this.#config.training,
       serverTime: this.#clock.now().toISOString(),
       oidc: oidc ? { name: oidc.name } : null,
+      idleLockSeconds: this.#config.idleLockSeconds,
     };
   }
 }

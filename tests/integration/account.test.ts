@@ -161,3 +161,24 @@ describe('global roles', () => {
     expect((await target.api.identity.me()).globalRoles).toEqual([]);
   });
 });
+
+describe('unlocking the workstation after inactivity', () => {
+  test('the password unlocks; wrong passwords count towards the account lock, which ends the sessions', async () => {
+    const user = await persona(t, 'hp');
+    await user.api.identity.unlock({ password: user.user.password });
+    for (let i = 0; i < 4; i++) {
+      expect(await refusal(user.api.identity.unlock({ password: 'wrong' }))).toBe('invalid_credentials');
+      // Waiting out the growing pause between attempts, as a person would.
+      t.clock.advance(10_000);
+    }
+    expect(await refusal(user.api.identity.unlock({ password: 'wrong' }))).toBe('account_locked');
+    expect(await refusal(user.api.identity.me())).toBe('session_revoked');
+  });
+
+  test('the profile says whether the user signs in through an identity provider (then the lock screen asks to sign in again)', async () => {
+    const user = await persona(t, 'hp');
+    expect((await user.api.identity.me()).externalSignIn).toBe(false);
+    await t.server.db.prisma.externalIdentity.create({ data: { userId: user.user.id, issuer: 'https://login.example', subject: 'abc', createdAt: t.clock.now(), lastSignInAt: t.clock.now() } });
+    expect((await user.api.identity.me()).externalSignIn).toBe(true);
+  });
+});

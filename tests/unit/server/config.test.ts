@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       storage: undefined,
       snapshotSeconds: 3600,
       jobsSeconds: 300,
+      idleLockSeconds: 600,
       identityKey: undefined,
     });
   });
