@@ -37,6 +37,10 @@ const environment = z.object({
   CONSILIUM_DATA_KEY: z.string().min(1).optional(),
   CONSILIUM_DATA_KEY_FILE: z.string().min(1).optional(),
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
+  /** DICOMweb: the largest DICOM instance a STOW-RS request may carry, in MiB. */
+  CONSILIUM_DICOM_MAX_INSTANCE_MB: z.coerce.number().int().positive().max(2047).default(512),
+  /** DICOMweb: the most one study may hold, in MiB, all its instances together. */
+  CONSILIUM_DICOM_MAX_STUDY_MB: z.coerce.number().int().positive().default(4096),
 });
 
 export interface ServerConfig {
@@ -58,9 +62,13 @@ export interface ServerConfig {
   /** Durable storage: the data directory and the operator's data key (absent when ephemeral). */
   readonly storage: { readonly dir: string; readonly dataKey: Buffer } | undefined;
   readonly snapshotSeconds: number;
+  /** DICOMweb limits, in bytes. */
+  readonly dicom: { readonly maxInstanceBytes: number; readonly maxStudyBytes: number };
 }
 
 export class ConfigError extends Error {}
+
+const mebibyte = 1024 * 1024;
 
 const defaultRendererDir = fileURLToPath(new URL('../out/renderer', import.meta.url));
 
@@ -91,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     logLevel: e.CONSILIUM_LOG_LEVEL,
     storage: ephemeral ? undefined : storageConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
+    dicom: { maxInstanceBytes: e.CONSILIUM_DICOM_MAX_INSTANCE_MB * mebibyte, maxStudyBytes: e.CONSILIUM_DICOM_MAX_STUDY_MB * mebibyte },
   };
 }
 

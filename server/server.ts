@@ -18,6 +18,7 @@ import type { DurableStore } from './db/durable/store.ts';
 import { newTokenKey } from './identity/tokens.ts';
 import { seedDemoAccounts } from './demo/accounts.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
+import { dicomWebRoutes } from './imaging/index.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
 import { seedReferenceData } from './reference/seed.ts';
@@ -78,8 +79,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     await seedReferenceData(db.prisma);
     if (config.demo) await seedDemoAccounts(db.prisma, hasher, clock);
-    const services = createServices(db, config, { clock, hasher, tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey() });
     const blobs = config.storage && keys ? await openDiskBlobStore(join(config.storage.dir, 'blobs'), keys.blobs) : memoryBlobStore();
+    const services = createServices(db, config, { clock, hasher, tokenKey: config.tokenKey ?? keys?.token ?? newTokenKey(), blobs });
 
     registerCors(app);
     await app.register(ws, {
@@ -105,6 +106,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       reply.header('Referrer-Policy', 'no-referrer');
       reply.header('Cache-Control', 'no-store');
     });
+    // After the onSend hook: a plugin's routes get the hooks registered before it.
+    await app.register(dicomWebRoutes(services.imaging, services.identity), { prefix: '/dicom-web' });
     await serveRenderer(app, config.rendererDir);
 
     if (db.store) {
