@@ -79,8 +79,10 @@ export function negotiateFrames(header: string | undefined, stored: FrameReprese
     const isMultipart = range.type === 'multipart/related';
     if (!isMultipart && range.type !== '*/*') continue;
     const type = isMultipart ? (range.params.get('type') ?? '*/*').toLowerCase() : '*/*';
-    if (!typeMatches(type, stored.mediaType)) continue;
     const syntax = range.params.get('transfer-syntax');
+    // "octet-stream, any transfer syntax" is how viewers (cornerstone's wadors loader) ask for frames as stored.
+    if (syntax === '*' && type === 'application/octet-stream') return stored;
+    if (!typeMatches(type, stored.mediaType)) continue;
     if (syntax === undefined || syntax === '*' || syntax === stored.transferSyntaxUid) return stored;
   }
   return undefined;

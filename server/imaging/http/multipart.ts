@@ -56,7 +56,8 @@ const maxHeaderBytes = 16 * 1024;
  * yielded as soon as its closing delimiter arrives.
  */
 export async function* readMultipart(body: AsyncIterable<Uint8Array>, boundary: string, maxPartBytes: number): AsyncGenerator<Part> {
-  if (!boundary || boundary.length > 70) throw new MultipartError('The multipart boundary is missing or longer than 70 characters.');
+  // RFC 2046 allows 70 characters; Orthanc's client sends 73, so some slack.
+  if (!boundary || boundary.length > 200) throw new MultipartError('The multipart boundary is missing or longer than 200 characters.');
   // Every delimiter, the first included, is CRLF "--" boundary: a virtual CRLF starts the body.
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   const keep = delimiter.length + 2;
