@@ -88,35 +88,58 @@ export class ImagingService {
     if (!patientKey) return refuse(failureReasons.cannotUnderstand);
     if (bytes.length > this.#d.limits.maxInstanceBytes) return refuse(failureReasons.outOfResources);
 
-    return this.#locks.run([`patient:${patientKey}`, `sop:${parsed.sopInstanceUid}`], async () => {
-      const { repo, access, blobs } = this.#d;
-      if (!(await access.canUpload(caller, patientKey))) return refuse(failureReasons.notAuthorized);
-      const existing = await repo.findInstance(parsed.sopInstanceUid);
-      if (existing) {
-        if (!(await access.canRead(caller, existing.series.study.patientId))) return refuse(failureReasons.notAuthorized);
-        return (await this.#sameContent(existing, bytes)) ? { ok: true, ...uids, studyInstanceUid: existing.series.study.studyInstanceUid, seriesInstanceUid: existing.series.seriesInstanceUid } : refuse(failureReasons.duplicate);
-      }
-      const study = await repo.findStudy(parsed.studyInstanceUid);
-      if (study && study.patientId !== patientKey) return refuse((await access.canRead(caller, study.patientId)) ? failureReasons.doesNotMatch : failureReasons.notAuthorized);
-      const series = await repo.findSeries(parsed.seriesInstanceUid);
-      if (series && series.study.studyInstanceUid !== parsed.studyInstanceUid) {
-        return refuse((await access.canRead(caller, series.study.patientId)) ? failureReasons.doesNotMatch : failureReasons.notAuthorized);
-      }
-      if (study && (await repo.studyBytes(study.id)) + bytes.length > this.#d.limits.maxStudyBytes) return refuse(failureReasons.outOfResources);
-      if (!study && bytes.length > this.#d.limits.maxStudyBytes) return refuse(failureReasons.outOfResources);
-
-      // The blob first, then the index: a failure in between leaves a blob nothing refers to (and that
-      // is deleted here); a crash in between leaves one that no answer can reach.
-      const blob = await blobs.put(bytes, this.#d.limits.maxInstanceBytes);
+    // One store per SOP Instance UID at a time: equal bytes have equal UIDs, so under this lock no other
+    // row can come to refer to the blob written here, and deleting it on failure is safe.
+    return this.#locks.run([`sop:${parsed.sopInstanceUid}`], async () => {
+      const refused = await this.#check(caller, parsed, bytes);
+      if (refused) return refused;
+      // The blob first (outside the patient's lock: blobs of one study are written in parallel), then
+      // the index: a failure in between deletes the blob; a crash leaves one that no answer reaches.
+      const blob = await this.#d.blobs.put(bytes, this.#d.limits.maxInstanceBytes);
+      let outcome: StoreOutcome;
       try {
-        await repo.insertInstance(this.#newRows(caller, parsed, blob.id, blob.size));
+        // Checked again under the patient's lock: access, study consistency and size hold at insert.
+        outcome = await this.#locks.run([`patient:${patientKey}`], async () => {
+          const late = await this.#check(caller, parsed, bytes);
+          if (late) return late;
+          await this.#d.repo.insertInstance(this.#newRows(caller, parsed, blob.id, blob.size));
+          return { ok: true, ...uids, studyInstanceUid: parsed.studyInstanceUid, seriesInstanceUid: parsed.seriesInstanceUid };
+        });
       } catch (error) {
-        // Same bytes, same SOP Instance UID: under this lock no other row can refer to this blob.
-        await blobs.delete(blob.id).catch(() => undefined);
+        await this.#d.blobs.delete(blob.id).catch(() => undefined);
         throw error;
       }
-      return { ok: true, ...uids, studyInstanceUid: parsed.studyInstanceUid, seriesInstanceUid: parsed.seriesInstanceUid };
+      if (!outcome.ok) await this.#d.blobs.delete(blob.id).catch(() => undefined);
+      return outcome;
     });
+  }
+
+  /**
+   * Why an instance may not be stored now (access, duplicates, study consistency, size), or undefined
+   * when it may. An identical instance already stored is a success, with nothing to write.
+   */
+  async #check(caller: Caller, parsed: ParsedInstance, bytes: Buffer): Promise<StoreOutcome | undefined> {
+    const { repo, access } = this.#d;
+    const uids = { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid };
+    const refuse = (reason: number): StoreOutcome => ({ ok: false, reason, ...uids });
+    const patientKey = parsed.study.patientId;
+    if (!(await access.canUpload(caller, patientKey))) return refuse(failureReasons.notAuthorized);
+    const existing = await repo.findInstance(parsed.sopInstanceUid);
+    if (existing) {
+      if (!(await access.canRead(caller, existing.series.study.patientId))) return refuse(failureReasons.notAuthorized);
+      return (await this.#sameContent(existing, bytes))
+        ? { ok: true, ...uids, studyInstanceUid: existing.series.study.studyInstanceUid, seriesInstanceUid: existing.series.seriesInstanceUid }
+        : refuse(failureReasons.duplicate);
+    }
+    const study = await repo.findStudy(parsed.studyInstanceUid);
+    if (study && study.patientId !== patientKey) return refuse((await access.canRead(caller, study.patientId)) ? failureReasons.doesNotMatch : failureReasons.notAuthorized);
+    const series = await repo.findSeries(parsed.seriesInstanceUid);
+    if (series && series.study.studyInstanceUid !== parsed.studyInstanceUid) {
+      return refuse((await access.canRead(caller, series.study.patientId)) ? failureReasons.doesNotMatch : failureReasons.notAuthorized);
+    }
+    const studyBytes = study ? await repo.studyBytes(study.id) : 0;
+    if (studyBytes + bytes.length > this.#d.limits.maxStudyBytes) return refuse(failureReasons.outOfResources);
+    return undefined;
   }
 
   async #sameContent(existing: InstanceRow, bytes: Buffer): Promise<boolean> {

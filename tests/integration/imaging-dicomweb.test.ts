@@ -186,7 +186,7 @@ describe('bad input', () => {
     expect(wrongStudy.status).toBe(409);
     expect(stowResult(wrongStudy.body).failed[0]?.reason).toBe(0xa900);
     const { token } = await signedInUser(t);
-    const notMultipart = await fetch(`${t.server.url}/dicom-web/studies`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/dicom' }, body: ct()[0] });
+    const notMultipart = await fetch(`${t.server.url}/dicom-web/studies`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/dicom' }, body: new Uint8Array(ct()[0] as Buffer) });
     expect(notMultipart.status).toBe(415);
     const noBoundaryInBody = await fetch(`${t.server.url}/dicom-web/studies`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/related; type="application/dicom"; boundary=elsewhere' }, body: 'no parts here' });
     expect(noBoundaryInBody.status).toBe(400);

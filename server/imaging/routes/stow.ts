@@ -9,6 +9,8 @@ import { MultipartError, parseMediaType, readMultipart } from '../http/multipart
 import { failureReasons, type ImagingService, type StoreOutcome } from '../service.ts';
 import { baseUrl, callerOf, HttpProblem, notAcceptable, pathUid, urls } from './http.ts';
 
+/** Instances of one request stored at the same time (each held in memory until stored). */
+const parallelStores = 4;
 /** Multipart overhead allowed on top of the study limit before a declared Content-Length is refused. */
 const overheadBytes = 1024 * 1024;
 
@@ -32,20 +34,29 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
       throw new HttpProblem(413, 'too_large', `The request is larger than a study may be (${service.limits.maxStudyBytes} bytes). Send fewer instances per request, or ask the operator about CONSILIUM_DICOM_MAX_STUDY_MB.`);
     }
 
-    const outcomes: StoreOutcome[] = [];
+    // A few instances are stored at once, so that their disk syncs overlap; answers keep the parts' order.
+    const pending: Array<Promise<StoreOutcome>> = [];
+    const inFlight = new Set<Promise<StoreOutcome>>();
     try {
       for await (const part of readMultipart(request.body as AsyncIterable<Uint8Array>, boundary, service.limits.maxInstanceBytes)) {
         const partType = parseMediaType(part.headers.get('content-type') ?? 'application/dicom').type;
-        if (part.tooLarge) outcomes.push({ ok: false, reason: failureReasons.outOfResources });
-        else if (partType !== 'application/dicom') outcomes.push({ ok: false, reason: failureReasons.cannotUnderstand });
-        else outcomes.push(await storeOne(service, request, caller, part.body, studyUid));
+        if (part.tooLarge) pending.push(Promise.resolve({ ok: false, reason: failureReasons.outOfResources }));
+        else if (partType !== 'application/dicom') pending.push(Promise.resolve({ ok: false, reason: failureReasons.cannotUnderstand }));
+        else {
+          const storing = storeOne(service, request, caller, part.body, studyUid);
+          pending.push(storing);
+          inFlight.add(storing);
+          void storing.finally(() => inFlight.delete(storing));
+          if (inFlight.size >= parallelStores) await Promise.race(inFlight);
+        }
       }
     } catch (error) {
       if (!(error instanceof MultipartError)) throw error;
-      if (outcomes.length === 0) throw new HttpProblem(400, 'invalid_input', error.message);
-      // Parts before the damage were stored and stay stored; the damaged rest is one failure.
-      outcomes.push({ ok: false, reason: failureReasons.cannotUnderstand });
+      if (pending.length === 0) throw new HttpProblem(400, 'invalid_input', error.message);
+      // Parts before the damage are stored and stay stored; the damaged rest is one failure.
+      pending.push(Promise.resolve({ ok: false, reason: failureReasons.cannotUnderstand }));
     }
+    const outcomes = await Promise.all(pending);
     if (outcomes.length === 0) throw new HttpProblem(400, 'invalid_input', 'The request holds no instances.');
     return answer(outcomes, baseUrl(request), studyUid);
   };
