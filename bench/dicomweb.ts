@@ -1,7 +1,8 @@
 // DICOMweb throughput, Consilium against Orthanc on the same files: STOW-RS ingest (instances/s, MB/s)
 // and WADO-RS frame retrieval (frames/s, sequential and 4 at a time). Consilium is durable (blobs
-// encrypted at rest, index journaled and fsynced) and runs in this process, sharing its event loop
-// with the client; Orthanc (Debian orthanc + orthanc-dicomweb) runs in its own process.
+// encrypted at rest, index journaled and fsynced); each server runs in its own process (Consilium:
+// this file with --serve), the client here. Orthanc: Debian orthanc + orthanc-dicomweb, HTTP
+// compression off (on loopback it would measure zlib).
 // Series: tests/fixtures' CT slices, ../shared/dicom/ct-series and large-series when present.
 //
 //   npx tsx bench/run.ts dicomweb [--rounds 3]
@@ -10,14 +11,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig } from '../server/config.ts';
 import { totpCode } from '../server/identity/totp.ts';
-import { type RunningServer, startServer } from '../server/server.ts';
+import { startServer } from '../server/server.ts';
 import { multipart, parts, textOf, withAttributes } from '../tests/fixtures/dicom.ts';
 import { buildUser } from '../tests/fixtures/factories.ts';
 import { orthancMissing, startOrthanc } from '../tests/fixtures/orthanc.ts';
 import { connect } from '../tests/fixtures/server.ts';
+import { spawnChildServer } from './crash/server-process.ts';
 
 interface Series {
   readonly name: string;
@@ -105,6 +107,13 @@ function row(label: string, value: number, unit: string, baseline: number | unde
   return `${label.padEnd(40)}${value.toFixed(1).padStart(10)} ${unit.padEnd(12)}${ratio.padStart(10)}`;
 }
 
+/** The child: a durable server with one user, then one line telling the parent where and who. */
+async function serve(): Promise<void> {
+  const server = await startServer(loadConfig(process.env, []));
+  const user = await buildUser(server.db);
+  console.log(`BENCH-READY ${JSON.stringify({ url: server.url, username: user.username, password: user.password, secret: user.totpSecret })}`);
+}
+
 export async function benchDicomWeb(options: { rounds: number }): Promise<void> {
   const missing = orthancMissing();
   if (missing) {
@@ -112,19 +121,21 @@ export async function benchDicomWeb(options: { rounds: number }): Promise<void> 
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'consilium-bench-dicomweb-'));
-  let server: RunningServer | undefined;
+  const child = spawnChildServer({
+    script: 'bench/dicomweb.ts',
+    args: ['--serve'],
+    env: { CONSILIUM_HOST: '127.0.0.1', CONSILIUM_PORT: '0', CONSILIUM_LOG_LEVEL: 'warn', CONSILIUM_DATA_DIR: join(dir, 'data'), CONSILIUM_DATA_KEY: randomBytes(32).toString('base64') },
+  });
   const orthanc = await startOrthanc();
   try {
-    server = await startServer(
-      loadConfig({ CONSILIUM_PORT: '0', CONSILIUM_LOG_LEVEL: 'silent', CONSILIUM_DATA_DIR: join(dir, 'data'), CONSILIUM_DATA_KEY: randomBytes(32).toString('base64') }, []),
-    );
-    const user = await buildUser(server.db);
-    const client = connect(server.url);
-    const pair = await client.api.identity.signIn.mutate({ username: user.username, password: user.password, code: totpCode(user.totpSecret, new Date()) });
+    const [, json] = await child.waitForOutput(/BENCH-READY (.*)\n/, 120_000);
+    const ready = JSON.parse(json ?? '{}') as { url: string; username: string; password: string; secret: string };
+    const client = connect(ready.url);
+    const pair = await client.api.identity.signIn.mutate({ username: ready.username, password: ready.password, code: totpCode(ready.secret, new Date()) });
     await client.close();
     const targets: Target[] = [
       { label: 'Orthanc 1.10 + DICOMweb 1.7', base: `${orthanc.url}/dicom-web`, headers: {} },
-      { label: 'Consilium (durable, encrypted)', base: `${server.url}/dicom-web`, headers: { authorization: `Bearer ${pair.accessToken}` } },
+      { label: 'Consilium (durable, encrypted)', base: `${ready.url}/dicom-web`, headers: { authorization: `Bearer ${pair.accessToken}` } },
     ];
 
     for (const series of seriesToMeasure()) {
@@ -132,15 +143,19 @@ export async function benchDicomWeb(options: { rounds: number }): Promise<void> 
       const ingest = new Map<string, number[]>();
       const sequential = new Map<string, number[]>();
       const parallel = new Map<string, number[]>();
-      for (let round = 0; round < options.rounds; round++) {
+      // Round 0 warms both servers up (first requests, JIT, caches) and is not counted.
+      for (let round = 0; round <= options.rounds; round++) {
         const copies = freshCopies(series, round);
         // Alternate who goes first, so neither always meets a warm or a cold disk cache.
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const target of order) {
-          (ingest.get(target.label) ?? ingest.set(target.label, []).get(target.label))?.push(await stow(target, copies));
+          const record = (samples: Map<string, number[]>, ms: number) => {
+            if (round > 0) (samples.get(target.label) ?? samples.set(target.label, []).get(target.label))?.push(ms);
+          };
+          record(ingest, await stow(target, copies));
           const urls = frameUrls(target, copies, framesPerWindow);
-          (sequential.get(target.label) ?? sequential.set(target.label, []).get(target.label))?.push((await fetchFrames(target, urls, 1)).ms);
-          (parallel.get(target.label) ?? parallel.set(target.label, []).get(target.label))?.push((await fetchFrames(target, urls, 4)).ms);
+          record(sequential, (await fetchFrames(target, urls, 1)).ms);
+          record(parallel, (await fetchFrames(target, urls, 4)).ms);
         }
       }
       const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -160,8 +175,11 @@ export async function benchDicomWeb(options: { rounds: number }): Promise<void> 
       print('WADO-RS frames x4', parallel, (ms) => frames / (ms / 1000), 'frames/s');
     }
   } finally {
-    await server?.close();
+    await child.kill();
     await orthanc.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+const entry = process.argv[1] ? pathToFileURL(process.argv[1]).href === import.meta.url : false;
+if (entry && process.argv[2] === '--serve') await serve();

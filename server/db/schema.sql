@@ -117,6 +117,9 @@ CREATE TABLE "ImagingSeries" (
 CREATE TABLE "ImagingInstance" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "seriesId" TEXT NOT NULL,
+    "studyInstanceUid" TEXT NOT NULL,
+    "seriesInstanceUid" TEXT NOT NULL,
+    "patientId" TEXT NOT NULL,
     "sopInstanceUid" TEXT NOT NULL,
     "sopClassUid" TEXT NOT NULL,
     "instanceNumber" INTEGER,

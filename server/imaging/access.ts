@@ -28,10 +28,7 @@ export function uploaderOnlyAccess(repo: ImagingRepo): ImagingAccess {
       const uploaders = await repo.uploadersOfPatient(patientKey);
       return uploaders.every((userId) => userId === caller.userId);
     },
-    async canRead(caller, patientKey) {
-      const uploaders = await repo.uploadersOfPatient(patientKey);
-      return uploaders.includes(caller.userId);
-    },
+    canRead: (caller, patientKey) => repo.hasUploaded(caller.userId, patientKey),
     readablePatientKeys: (caller) => repo.patientKeysUploadedBy(caller.userId),
   };
 }

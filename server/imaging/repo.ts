@@ -41,6 +41,9 @@ export const instanceSelect = {
   blobId: true,
   size: true,
   frames: true,
+  studyInstanceUid: true,
+  seriesInstanceUid: true,
+  patientId: true,
 } satisfies Prisma.ImagingInstanceSelect;
 
 export type StudyRow = Prisma.ImagingStudyGetPayload<{ select: typeof studySelect }>;
@@ -60,13 +63,11 @@ export interface Scope {
   readonly sopUids?: readonly string[] | undefined;
 }
 
-/** What a new instance adds to the index; study and series rows are created when missing. */
-export interface NewInstance {
-  readonly now: Date;
-  readonly uploaderId: string;
-  readonly study: Omit<Prisma.ImagingStudyUncheckedCreateInput, 'createdAt' | 'uploaderId' | 'series'>;
-  readonly series: Omit<Prisma.ImagingSeriesUncheckedCreateInput, 'createdAt' | 'studyId' | 'instances'>;
-  readonly instance: Omit<Prisma.ImagingInstanceUncheckedCreateInput, 'createdAt' | 'seriesId' | 'uploaderId'>;
+/** The index rows a batch of new instances adds: studies and series that are new, and the instances. */
+export interface NewRows {
+  readonly studies: Prisma.ImagingStudyCreateManyInput[];
+  readonly series: Prisma.ImagingSeriesCreateManyInput[];
+  readonly instances: Prisma.ImagingInstanceCreateManyInput[];
 }
 
 const ordered = {
@@ -95,17 +96,22 @@ export class ImagingRepo {
     return rows.map((row) => row.uploaderId);
   }
 
+  async hasUploaded(userId: string, patientKey: string): Promise<boolean> {
+    return (await this.#db.imagingStudy.findFirst({ where: { patientId: patientKey, uploaderId: userId }, select: { id: true } })) !== null;
+  }
+
   async patientKeysUploadedBy(userId: string): Promise<string[]> {
     const rows = await this.#db.imagingStudy.findMany({ where: { uploaderId: userId }, select: { patientId: true }, distinct: ['patientId'] });
     return rows.map((row) => row.patientId);
   }
 
-  /** An instance by SOP Instance UID, with where it belongs. */
-  findInstance(sopInstanceUid: string) {
-    return this.#db.imagingInstance.findUnique({
-      where: { sopInstanceUid },
-      select: { ...instanceSelect, series: { select: { seriesInstanceUid: true, study: { select: { studyInstanceUid: true, patientId: true } } } } },
-    });
+  /** An instance by SOP Instance UID (with its study, series and patient). */
+  findInstance(sopInstanceUid: string): Promise<InstanceRow | null> {
+    return this.#db.imagingInstance.findUnique({ where: { sopInstanceUid }, select: instanceSelect });
+  }
+
+  async blobInUse(blobId: string): Promise<boolean> {
+    return (await this.#db.imagingInstance.count({ where: { blobId } })) > 0;
   }
 
   findStudy(studyInstanceUid: string) {
@@ -122,15 +128,12 @@ export class ImagingRepo {
     return sum._sum.size ?? 0;
   }
 
-  /** Adds an instance, and its study and series if new, in one transaction. */
-  insertInstance(input: NewInstance): Promise<void> {
-    const { now, uploaderId } = input;
-    return this.#db.$transaction(async (tx) => {
-      const study = await tx.imagingStudy.findUnique({ where: { studyInstanceUid: input.study.studyInstanceUid }, select: { id: true } });
-      const studyId = study?.id ?? (await tx.imagingStudy.create({ data: { ...input.study, uploaderId, createdAt: now }, select: { id: true } })).id;
-      const series = await tx.imagingSeries.findUnique({ where: { seriesInstanceUid: input.series.seriesInstanceUid }, select: { id: true } });
-      const seriesId = series?.id ?? (await tx.imagingSeries.create({ data: { ...input.series, studyId, createdAt: now }, select: { id: true } })).id;
-      await tx.imagingInstance.create({ data: { ...input.instance, seriesId, uploaderId, createdAt: now }, select: { id: true } });
+  /** Adds the rows of a batch in one transaction: all of them, or none. */
+  async insertRows(rows: NewRows): Promise<void> {
+    await this.#db.$transaction(async (tx) => {
+      if (rows.studies.length > 0) await tx.imagingStudy.createMany({ data: rows.studies });
+      if (rows.series.length > 0) await tx.imagingSeries.createMany({ data: rows.series });
+      await tx.imagingInstance.createMany({ data: rows.instances });
     });
   }
 

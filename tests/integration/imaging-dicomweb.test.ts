@@ -116,6 +116,19 @@ describe('who sees what', () => {
     expect(stowResult(refused.body).failed).toEqual([{ uid: ctSops[1], reason: 0x0124 }]);
     expect(await stored(t)).toMatchObject({ instances: 1 });
   });
+
+  test("a byte-identical copy of someone else's instance is refused and theirs stays intact", async () => {
+    const t = await start();
+    const owner = dicomWeb(t.server.url, (await signedInUser(t)).token);
+    const other = dicomWeb(t.server.url, (await signedInUser(t)).token);
+    const [first] = ct();
+    expect((await owner.stow([first as Buffer])).status).toBe(200);
+    // Content-addressed blobs: the copy has the same address as the stored instance's bytes.
+    expect(stowResult((await other.stow([first as Buffer])).body).failed).toEqual([{ uid: ctSops[0], reason: 0x0124 }]);
+    const series = textOf(first as Buffer, '0020000E');
+    const back = await owner.multipart(`/studies/${ctStudy}/series/${series}/instances/${ctSops[0]}`, 'multipart/related; type="application/dicom"');
+    expect(back.parts[0]?.body.equals(first as Buffer)).toBe(true);
+  });
 });
 
 describe('bad input', () => {

@@ -1,7 +1,6 @@
 // STOW-RS (PS3.18 10.5): POST /studies and /studies/{study} with multipart/related; type="application/dicom".
 // Parts are stored one by one as they arrive; the answer lists each instance stored or refused.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Caller } from '../../identity/service.ts';
 import { stackFrames } from '../../log.ts';
 import { attribute, type JsonDataset } from '../dicom/json.ts';
 import { acceptsDicomJson } from '../http/accept.ts';
@@ -9,8 +8,9 @@ import { MultipartError, parseMediaType, readMultipart } from '../http/multipart
 import { failureReasons, type ImagingService, type StoreOutcome } from '../service.ts';
 import { baseUrl, callerOf, HttpProblem, notAcceptable, pathUid, urls } from './http.ts';
 
-/** Instances of one request stored at the same time (each held in memory until stored). */
-const parallelStores = 4;
+/** Instances stored together (held in memory until stored: one batch being read, one being stored). */
+const batchInstances = 8;
+const batchMaxBytes = 64 * 1024 * 1024;
 /** Multipart overhead allowed on top of the study limit before a declared Content-Length is refused. */
 const overheadBytes = 1024 * 1024;
 
@@ -34,29 +34,46 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
       throw new HttpProblem(413, 'too_large', `The request is larger than a study may be (${service.limits.maxStudyBytes} bytes). Send fewer instances per request, or ask the operator about CONSILIUM_DICOM_MAX_STUDY_MB.`);
     }
 
-    // A few instances are stored at once, so that their disk syncs overlap; answers keep the parts' order.
-    const pending: Array<Promise<StoreOutcome>> = [];
-    const inFlight = new Set<Promise<StoreOutcome>>();
+    // Parts are stored in batches, so that their disk syncs overlap and their index rows share a
+    // transaction; the next batch is read while one is being stored. Answers keep the parts' order.
+    const outcomes: StoreOutcome[] = [];
+    let batch: Array<{ at: number; bytes: Buffer }> = [];
+    let batchBytes = 0;
+    let storing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      const items = batch;
+      batch = [];
+      batchBytes = 0;
+      await storing;
+      storing = service.storeBatch(caller, items.map((item) => item.bytes), studyUid).then(({ outcomes: stored, errors }) => {
+        items.forEach((item, i) => (outcomes[item.at] = stored[i] as StoreOutcome));
+        for (const error of errors) request.log.error({ stack: stackFrames(error) }, 'storing a DICOM instance failed');
+      });
+    };
+    let count = 0;
     try {
       for await (const part of readMultipart(request.body as AsyncIterable<Uint8Array>, boundary, service.limits.maxInstanceBytes)) {
+        const at = count++;
         const partType = parseMediaType(part.headers.get('content-type') ?? 'application/dicom').type;
-        if (part.tooLarge) pending.push(Promise.resolve({ ok: false, reason: failureReasons.outOfResources }));
-        else if (partType !== 'application/dicom') pending.push(Promise.resolve({ ok: false, reason: failureReasons.cannotUnderstand }));
+        if (part.tooLarge) outcomes[at] = { ok: false, reason: failureReasons.outOfResources };
+        else if (partType !== 'application/dicom') outcomes[at] = { ok: false, reason: failureReasons.cannotUnderstand };
         else {
-          const storing = storeOne(service, request, caller, part.body, studyUid);
-          pending.push(storing);
-          inFlight.add(storing);
-          void storing.finally(() => inFlight.delete(storing));
-          if (inFlight.size >= parallelStores) await Promise.race(inFlight);
+          batch.push({ at, bytes: part.body });
+          batchBytes += part.body.length;
+          if (batch.length >= batchInstances || batchBytes >= batchMaxBytes) await flush();
         }
       }
     } catch (error) {
-      if (!(error instanceof MultipartError)) throw error;
-      if (pending.length === 0) throw new HttpProblem(400, 'invalid_input', error.message);
+      if (!(error instanceof MultipartError)) {
+        await storing.catch(() => undefined);
+        throw error;
+      }
+      if (count === 0) throw new HttpProblem(400, 'invalid_input', error.message);
       // Parts before the damage are stored and stay stored; the damaged rest is one failure.
-      pending.push(Promise.resolve({ ok: false, reason: failureReasons.cannotUnderstand }));
+      outcomes[count++] = { ok: false, reason: failureReasons.cannotUnderstand };
     }
-    const outcomes = await Promise.all(pending);
+    if (batch.length > 0) await flush();
+    await storing;
     if (outcomes.length === 0) throw new HttpProblem(400, 'invalid_input', 'The request holds no instances.');
     return answer(outcomes, baseUrl(request), studyUid);
   };
@@ -69,16 +86,6 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
     const result = await handler(request);
     return reply.code(result.status).type('application/dicom+json').send(result.body);
   });
-}
-
-async function storeOne(service: ImagingService, request: FastifyRequest, caller: Caller, bytes: Buffer, studyUid: string | undefined): Promise<StoreOutcome> {
-  try {
-    return await service.store(caller, bytes, studyUid);
-  } catch (error) {
-    // Storage failed (disk, journal): this instance is not stored; the client may send it again.
-    request.log.error({ stack: stackFrames(error) }, 'storing a DICOM instance failed');
-    return { ok: false, reason: failureReasons.processingFailure };
-  }
 }
 
 /** The STOW-RS response (PS3.18 10.5.3): 200 all stored, 202 some, 409 none. */

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonDataset } from '../dicom/json.ts';
 import { acceptsDicomJson, acceptsStoredInstances, negotiateFrames, storedFrameRepresentation } from '../http/accept.ts';
 import { multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
-import type { InstanceWithParents } from '../repo.ts';
+import type { InstanceRow } from '../repo.ts';
 import type { ImagingService, Target } from '../service.ts';
 import { baseUrl, callerOf, HttpProblem, notAcceptable, notFound, pathUid, urls } from './http.ts';
 
@@ -17,7 +17,7 @@ interface Path {
 
 export function registerWado(app: FastifyInstance, service: ImagingService): void {
   /** The readable instances the path names; 404 when none. */
-  const instancesOf = async (request: FastifyRequest<{ Params: Path }>): Promise<InstanceWithParents[]> => {
+  const instancesOf = async (request: FastifyRequest<{ Params: Path }>): Promise<InstanceRow[]> => {
     const { study, series, instance } = request.params;
     const target: Target = { studyUid: pathUid(study), seriesUid: series === undefined ? undefined : pathUid(series), sopUid: instance === undefined ? undefined : pathUid(instance) };
     const found = await service.target(callerOf(request), target);
@@ -45,7 +45,7 @@ export function registerWado(app: FastifyInstance, service: ImagingService): voi
     const base = baseUrl(request);
     const answers: JsonDataset[] = [];
     for (const instance of instances) {
-      const url = urls.instance(base, instance.series.study.studyInstanceUid, instance.series.seriesInstanceUid, instance.sopInstanceUid);
+      const url = urls.instance(base, instance.studyInstanceUid, instance.seriesInstanceUid, instance.sopInstanceUid);
       answers.push(await service.metadata(instance, (tag) => `${url}/bulkdata/${tag}`));
     }
     return reply.type('application/dicom+json').send(answers);
