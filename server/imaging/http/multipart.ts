@@ -176,13 +176,23 @@ export function multipartContentType(type: string, boundary: string): string {
   return `multipart/related; type="${type}"; boundary=${boundary}`;
 }
 
+/** A multipart/related body in one buffer, for parts already in memory (frames): one write, no stream. */
+export function multipartBody(parts: readonly OutPart[], boundary: string): Buffer {
+  const pieces: Buffer[] = [];
+  for (const part of parts) {
+    const extra = Object.entries(part.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    pieces.push(Buffer.from(`--${boundary}\r\nContent-Type: ${part.contentType}\r\n${extra}\r\n`, 'latin1'), Buffer.from(part.body.buffer, part.body.byteOffset, part.body.byteLength), crlf);
+  }
+  pieces.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+  return Buffer.concat(pieces);
+}
+
 /** A multipart/related body, produced part by part as `parts` yields them (nothing is held but one part). */
 export async function* writeMultipart(parts: AsyncIterable<OutPart> | Iterable<OutPart>, boundary: string): AsyncGenerator<Buffer> {
   for await (const part of parts) {
     const extra = Object.entries(part.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    yield Buffer.from(`--${boundary}\r\nContent-Type: ${part.contentType}\r\n${extra}\r\n`, 'latin1');
-    yield Buffer.from(part.body.buffer, part.body.byteOffset, part.body.byteLength);
-    yield crlf;
+    // One chunk per part: a stream's per-chunk cost outweighs copying the part once.
+    yield Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: ${part.contentType}\r\n${extra}\r\n`, 'latin1'), part.body, crlf]);
   }
   yield Buffer.from(`--${boundary}--\r\n`, 'latin1');
 }

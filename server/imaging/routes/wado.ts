@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonDataset } from '../dicom/json.ts';
 import { acceptsDicomJson, acceptsStoredInstances, negotiateFrames, storedFrameRepresentation } from '../http/accept.ts';
-import { multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
+import { multipartBody, multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
 import type { InstanceRow } from '../repo.ts';
 import type { ImagingService, Target } from '../service.ts';
 import { baseUrl, callerOf, HttpProblem, notAcceptable, notFound, pathUid, urls } from './http.ts';
@@ -69,7 +69,7 @@ export function registerWado(app: FastifyInstance, service: ImagingService): voi
     if (!bytes) throw notFound();
     const boundary = newBoundary();
     const parts = bytes.map((body): OutPart => ({ contentType: `${chosen.mediaType}; transfer-syntax=${chosen.transferSyntaxUid}`, body }));
-    return reply.type(multipartContentType(chosen.mediaType, boundary)).send(readable(writeMultipart(parts, boundary)));
+    return reply.type(multipartContentType(chosen.mediaType, boundary)).send(multipartBody(parts, boundary));
   };
 
   app.get('/studies/:study', retrieve);
