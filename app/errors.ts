@@ -20,6 +20,7 @@ export const errorCodes = [
   'conflict',
   'training_only',
   'storage_unavailable',
+  'too_large',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

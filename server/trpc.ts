@@ -25,6 +25,7 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   conflict: 'CONFLICT',
   training_only: 'NOT_FOUND',
   storage_unavailable: 'SERVICE_UNAVAILABLE',
+  too_large: 'PAYLOAD_TOO_LARGE',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */

@@ -89,6 +89,7 @@ export const en = {
     conflict: 'Someone else changed this in the meantime. Reload and try again.',
     training_only: 'Only available in training mode.',
     storage_unavailable: 'The server cannot save data right now (its storage is full or failing), so nothing was saved. Try again in a moment; if it keeps happening, contact the helpdesk.',
+    too_large: 'This is larger than the server accepts ({limit}). Upload it in smaller parts, or ask the helpdesk about the limit.',
     network: 'The Consilium server cannot be reached. Check your network connection and try again.',
     internal: 'Something went wrong on the server. Try again; if it keeps happening, contact the helpdesk.',
   },

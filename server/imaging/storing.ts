@@ -2,6 +2,7 @@
 // with nothing half-done: blobs first (in parallel), then the index rows of each patient's instances in
 // one transaction, under that patient's lock; refused or failed instances leave no blob behind.
 import { randomUUID } from 'node:crypto';
+import { stowFailureReasons } from '../../app/imaging/stow.ts';
 import type { BlobStore } from '../blobs/store.ts';
 import type { Clock } from '../clock.ts';
 import type { Caller } from '../identity/service.ts';
@@ -10,21 +11,8 @@ import { DicomParseError, type ParsedInstance, parseInstance } from './dicom/ins
 import type { KeyedLock } from './locks.ts';
 import type { ImagingRepo, NewRows } from './repo.ts';
 
-/** STOW-RS failure reasons (PS3.4 B.2.3, PS3.7 C): the code in the FailedSOPSequence item of an instance not stored. */
-export const failureReasons = {
-  /** Processing failure: storage failed (e.g. the disk); sending it again may succeed. */
-  processingFailure: 0x0110,
-  /** Duplicate SOP Instance: the UID is stored with other content; stored instances never change. */
-  duplicate: 0x0111,
-  /** Refused, not authorised: not de-identified, or the patient's images belong to someone else. */
-  notAuthorized: 0x0124,
-  /** Refused, out of resources: the instance or its study passes the configured size limit. */
-  outOfResources: 0xa700,
-  /** Data set does not match: another study than the request's, or a study/series of another patient. */
-  doesNotMatch: 0xa900,
-  /** Cannot understand: not a readable DICOM Part 10 instance, or no PatientID. */
-  cannotUnderstand: 0xc000,
-} as const;
+/** STOW-RS failure reasons: the code in the FailedSOPSequence item of an instance not stored. */
+export const failureReasons = stowFailureReasons;
 
 export type StoreOutcome =
   | { readonly ok: true; readonly sopClassUid: string; readonly sopInstanceUid: string; readonly studyInstanceUid: string; readonly seriesInstanceUid: string }

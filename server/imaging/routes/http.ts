@@ -1,15 +1,20 @@
 // What every DICOMweb route shares: the bearer token resolved to a caller, errors as HTTP statuses
 // with a JSON reason, and the URLs that answers point to.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../../app/errors.ts';
+import { DomainError, type ErrorCode, type ErrorDetails } from '../../../app/errors.ts';
 import type { Caller, IdentityService } from '../../identity/service.ts';
+
+/** The code of an HTTP error: a domain error code, or a protocol error only a client's developer meets. */
+export type ProblemCode = ErrorCode | 'not_acceptable' | 'unsupported_media_type' | 'internal';
 
 /** An HTTP error a DICOMweb client gets: status, stable code, and a sentence saying why. */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     message: string,
+    /** Facts for the client's message (as DomainError details), e.g. a limit. */
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
   }
@@ -46,7 +51,7 @@ export function authenticate(identity: IdentityService) {
 /** Sends an HttpProblem as JSON; 401 also says how to authenticate. */
 export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
   if (problem.status === 401) reply.header('WWW-Authenticate', `Bearer realm="consilium", error="invalid_token"`);
-  return reply.code(problem.status).type('application/json').send({ error: problem.code, message: problem.message });
+  return reply.code(problem.status).type('application/json').send({ error: problem.code, message: problem.message, details: problem.details });
 }
 
 /** The base of the DICOMweb URLs as the client reached them, e.g. http://127.0.0.1:4500/dicom-web. */

@@ -31,7 +31,8 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
     if (!boundary) throw new HttpProblem(400, 'invalid_input', 'The Content-Type has no boundary parameter.');
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
     if (declared > service.limits.maxStudyBytes + overheadBytes) {
-      throw new HttpProblem(413, 'too_large', `The request is larger than a study may be (${service.limits.maxStudyBytes} bytes). Send fewer instances per request, or ask the operator about CONSILIUM_DICOM_MAX_STUDY_MB.`);
+      const limit = `${Math.floor(service.limits.maxStudyBytes / (1024 * 1024))} MiB`;
+      throw new HttpProblem(413, 'too_large', `The request is larger than a study may be (${limit}). Send fewer instances per request, or ask the operator about CONSILIUM_DICOM_MAX_STUDY_MB.`, { limit });
     }
 
     // Parts are stored in batches, so that their disk syncs overlap and their index rows share a
@@ -70,7 +71,7 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
       }
       if (count === 0) throw new HttpProblem(400, 'invalid_input', error.message);
       // Parts before the damage are stored and stay stored; the damaged rest is one failure.
-      outcomes[count++] = { ok: false, reason: failureReasons.cannotUnderstand };
+      outcomes[count] = { ok: false, reason: failureReasons.cannotUnderstand };
     }
     if (batch.length > 0) await flush();
     await storing;
