@@ -1,11 +1,15 @@
 // The DICOMweb store over real HTTP: sign-in required, only the uploader's studies visible, bad input
 // refused per instance while good instances of the same request are stored, nothing left behind.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ctSeries, fixture, textOf, withAttributes } from '../fixtures/dicom.ts';
 import { dicomWeb, signedInUser, stowResult, valueOf } from '../fixtures/dicomweb.ts';
+import { durableEnv, listFiles, type TempDataDir, tempDataDir } from '../fixtures/durable.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from '../fixtures/server.ts';
 
 let running: TestServer | undefined;
+let dataDir: TempDataDir | undefined;
 
 async function start(options: TestServerOptions = {}): Promise<TestServer> {
   running = await startTestServer(options);
@@ -15,7 +19,21 @@ async function start(options: TestServerOptions = {}): Promise<TestServer> {
 afterEach(async () => {
   await running?.close();
   running = undefined;
+  await dataDir?.remove();
+  dataDir = undefined;
 });
+
+/** A durable server (blobs encrypted on disk, index journaled), so that leftovers on disk can be seen. */
+async function startDurable(env: Record<string, string> = {}): Promise<TestServer> {
+  dataDir = await tempDataDir('consilium-dicomweb-');
+  return start({ argv: [], env: { ...durableEnv(dataDir.dir), ...env } });
+}
+
+/** The blob files on disk (durable servers). */
+async function blobFiles(): Promise<string[]> {
+  if (!dataDir) throw new Error('not a durable server');
+  return (await listFiles(join(dataDir.dir, 'blobs'))).filter((file) => /^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(file));
+}
 
 const ct = () => ctSeries.map((path) => withAttributes(fixture(path), { '00100020': 'PSEUDO-CT' }));
 const ctStudy = textOf(fixture(ctSeries[0] as string), '0020000D');
@@ -72,6 +90,25 @@ describe('storing and retrieving', () => {
     expect(frame.parts[0]?.body.length).toBe(512 * 512 * 2);
   });
 
+  test('QIDO: includefield adds attributes (from the index or the instance header), fuzzymatching is answered with a warning', async () => {
+    const t = await start();
+    const client = dicomWeb(t.server.url, (await signedInUser(t)).token);
+    await client.stow(ct());
+    const plain = (await client.json('/studies')).body[0];
+    expect(plain?.['00180050']).toBeUndefined();
+    const extra = await client.json('/studies?includefield=SliceThickness&includefield=00081030');
+    expect(valueOf(extra.body[0], '00180050')).toBe(Number(textOf(fixture(ctSeries[0] as string), '00180050')));
+    expect(extra.body[0]?.['00081030']).toBeDefined();
+    const all = await client.json(`/studies/${ctStudy}/instances?includefield=all&limit=1`);
+    expect(all.body).toHaveLength(1);
+    expect(valueOf(all.body[0], '00280030')).toBeDefined();
+    expect(all.body[0]?.['7FE00010']).toBeUndefined();
+    const fuzzy = await client.json('/studies?PatientName=plastic*&fuzzymatching=true');
+    expect(fuzzy.headers.get('warning')).toMatch(/^299 .*fuzzymatching/);
+    const paged = await client.json(`/studies/${ctStudy}/instances?offset=1&limit=2`);
+    expect(paged.body.map((i) => valueOf(i, '00080018'))).toHaveLength(2);
+  });
+
   test('storing the same instance again is accepted and changes nothing; other content under its UID is refused', async () => {
     const t = await start();
     const { token } = await signedInUser(t);
@@ -85,6 +122,27 @@ describe('storing and retrieving', () => {
     expect(conflict.status).toBe(409);
     expect(stowResult(conflict.body).failed).toEqual([{ uid: ctSops[0], reason: 0x0111 }]);
     expect(await stored(t)).toMatchObject({ instances: 1 });
+  });
+});
+
+describe('durable storage', () => {
+  test('stored instances survive a restart, readable by their uploader, and no plaintext pixel data is on disk', async () => {
+    let t = await startDurable();
+    const { token } = await signedInUser(t);
+    const instances = ct();
+    expect((await dicomWeb(t.server.url, token).stow(instances)).status).toBe(200);
+    await t.close();
+    running = undefined;
+    t = await start({ argv: [], env: durableEnv((dataDir as TempDataDir).dir) });
+    const client = dicomWeb(t.server.url, token);
+    expect((await client.json('/studies')).body.map((s) => valueOf(s, '0020000D'))).toEqual([ctStudy]);
+    const series = textOf(instances[3] as Buffer, '0020000E');
+    const back = await client.multipart(`/studies/${ctStudy}/series/${series}/instances/${ctSops[3]}`, 'multipart/related; type="application/dicom"');
+    expect(back.parts[0]?.body.equals(instances[3] as Buffer)).toBe(true);
+    // A run of pixel bytes from the middle of an image must appear in no file of the data directory.
+    const probe = (instances[3] as Buffer).subarray(200_000, 200_064);
+    const dir = (dataDir as TempDataDir).dir;
+    for (const file of await listFiles(dir)) expect((await readFile(join(dir, file))).includes(probe), file).toBe(false);
   });
 });
 
@@ -133,7 +191,7 @@ describe('who sees what', () => {
 
 describe('bad input', () => {
   test('malformed, truncated, non-DICOM and identified parts fail one by one while the good instances of the same request are stored', async () => {
-    const t = await start();
+    const t = await startDurable();
     const client = dicomWeb(t.server.url, (await signedInUser(t)).token);
     const [good1, good2] = ct();
     const identified = fixture(ctSeries[2] as string);
@@ -155,19 +213,24 @@ describe('bad input', () => {
     expect(result.failed.map((f) => f.reason)).toEqual([0xc000, 0xc000, 0xc000, 0x0124, 0xc000]);
     expect(result.failed[3]?.uid).toBe(ctSops[2]);
     expect(await stored(t)).toEqual({ studies: 1, series: 1, instances: 2 });
+    expect(await blobFiles()).toHaveLength(2);
   });
 
   test('a request of only refused instances is a 409 and leaves no index rows and no blobs', async () => {
-    const t = await start();
+    const t = await startDurable();
+    const owner = dicomWeb(t.server.url, (await signedInUser(t)).token);
     const client = dicomWeb(t.server.url, (await signedInUser(t)).token);
-    const answer = await client.stow([fixture(ctSeries[0] as string), fixture(ctSeries[1] as string)]);
+    expect((await owner.stow([ct()[0] as Buffer])).status).toBe(200);
+    // Not de-identified; and de-identified but of a patient whose images are someone else's.
+    const answer = await client.stow([fixture(ctSeries[1] as string), ct()[2] as Buffer]);
     expect(answer.status).toBe(409);
     expect(stowResult(answer.body).failed.map((f) => f.reason)).toEqual([0x0124, 0x0124]);
-    expect(await stored(t)).toEqual({ studies: 0, series: 0, instances: 0 });
+    expect(await stored(t)).toEqual({ studies: 1, series: 1, instances: 1 });
+    expect(await blobFiles()).toHaveLength(1);
   });
 
   test('an instance over the size limit is refused and a study stops growing at its limit', async () => {
-    const t = await start({ env: { CONSILIUM_DICOM_MAX_INSTANCE_MB: '1', CONSILIUM_DICOM_MAX_STUDY_MB: '1' } });
+    const t = await startDurable({ CONSILIUM_DICOM_MAX_INSTANCE_MB: '1', CONSILIUM_DICOM_MAX_STUDY_MB: '1' });
     const client = dicomWeb(t.server.url, (await signedInUser(t)).token);
     const [first, second] = ct();
     const big = Buffer.concat([first as Buffer, Buffer.alloc(600 * 1024)]);
@@ -178,6 +241,7 @@ describe('bad input', () => {
     expect(full.status).toBe(409);
     expect(stowResult(full.body).failed).toEqual([{ uid: ctSops[1], reason: 0xa700 }]);
     expect(await stored(t)).toMatchObject({ instances: 1 });
+    expect(await blobFiles()).toHaveLength(1);
   });
 
   test('a declared body larger than a study may be is refused before it is read', async () => {
