@@ -83,11 +83,15 @@ describe('storing and retrieving', () => {
 
     const metadata = await client.json(`/studies/${ctStudy}/series/${series}/instances/${sop}/metadata`);
     expect(valueOf(metadata.body[0], '00100020')).toBe('PSEUDO-CT');
-    expect(metadata.body[0]?.['7FE00010']?.BulkDataURI).toMatch(new RegExp(`/instances/${sop}/bulkdata/7FE00010$`));
+    const bulkDataUri = String(metadata.body[0]?.['7FE00010']?.BulkDataURI);
+    expect(bulkDataUri).toMatch(new RegExp(`^${t.server.url}/dicom-web/studies/${ctStudy}/series/${series}/instances/${sop}/bulkdata/7FE00010$`));
+    const pixels = await client.multipart(bulkDataUri.replace(`${t.server.url}/dicom-web`, ''), 'multipart/related; type="application/octet-stream"');
+    expect(pixels.parts).toHaveLength(1);
 
     const frame = await client.multipart(`/studies/${ctStudy}/series/${series}/instances/${sop}/frames/1`, 'multipart/related; type="application/octet-stream"');
     expect(frame.parts[0]?.contentType).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
     expect(frame.parts[0]?.body.length).toBe(512 * 512 * 2);
+    expect(pixels.parts[0]?.body.equals(frame.parts[0]?.body as Buffer)).toBe(true);
   });
 
   test('QIDO: includefield adds attributes (from the index or the instance header), fuzzymatching is answered with a warning', async () => {

@@ -70,18 +70,16 @@ export function attribute(tag: string, value: string | number | readonly string[
 }
 
 const binaryVrs = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
-/** Binary values at the top level larger than this are sent as BulkDataURI, smaller ones inline. */
-const inlineBinaryMax = 1024;
 
 /**
- * The header of an instance in the DICOM JSON model: every attribute, binary values of the top level
- * by `bulkDataUri(tag)` when large, others inline (base64). The pixel data is not read (it is large):
- * `pixelDataVr` says whether the instance has some, and it is given by BulkDataURI.
+ * The header of an instance in the DICOM JSON model: every attribute, binary values inline (base64),
+ * but the pixel data, which is not read (it is large): `pixelDataVr` says whether the instance has
+ * some, and it is given by `bulkDataUri('7FE00010')` (the only bulk data served apart).
  */
 export function instanceJson(bytes: Uint8Array, bulkDataUri: (tag: string) => string, pixelDataVr: 'OB' | 'OW' | undefined): JsonDataset {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const file = dcmjs.data.DicomMessage.readFile(buffer, { ignoreErrors: true, untilTag: '7FE00010', includeUntilTagValue: false });
-  const dataset = convert(file.dict, bulkDataUri);
+  const dataset = convert(file.dict);
   delete dataset['7FE00010'];
   if (pixelDataVr) dataset['7FE00010'] = { vr: pixelDataVr, BulkDataURI: bulkDataUri('7FE00010') };
   const transferSyntax = file.meta['00020010']?.Value?.[0];
@@ -89,7 +87,7 @@ export function instanceJson(bytes: Uint8Array, bulkDataUri: (tag: string) => st
   return sortByTag(dataset);
 }
 
-function convert(dict: Record<string, DcmjsEntry>, bulkDataUri: ((tag: string) => string) | undefined): JsonDataset {
+function convert(dict: Record<string, DcmjsEntry>): JsonDataset {
   const out: JsonDataset = {};
   for (const [rawTag, entry] of Object.entries(dict)) {
     const tag = rawTag.toUpperCase();
@@ -99,13 +97,11 @@ function convert(dict: Record<string, DcmjsEntry>, bulkDataUri: ((tag: string) =
     const values = entry.Value ?? [];
     if (binaryVrs.has(vr)) {
       const bytes = binaryBytes(values);
-      if (bytes.length === 0) out[tag] = { vr };
-      else if (bulkDataUri && (bytes.length > inlineBinaryMax || tag.startsWith('7FE0'))) out[tag] = { vr, BulkDataURI: bulkDataUri(tag) };
-      else out[tag] = { vr, InlineBinary: Buffer.from(bytes).toString('base64') };
+      out[tag] = bytes.length === 0 ? { vr } : { vr, InlineBinary: Buffer.from(bytes).toString('base64') };
       continue;
     }
     if (vr === 'SQ') {
-      out[tag] = values.length > 0 ? { vr, Value: values.map((item) => convert(item as Record<string, DcmjsEntry>, undefined)) } : { vr };
+      out[tag] = values.length > 0 ? { vr, Value: values.map((item) => convert(item as Record<string, DcmjsEntry>)) } : { vr };
       continue;
     }
     // SpecificCharacterSet: dcmjs decodes text to Unicode and says so (ISO_IR 192); JSON is Unicode anyway.

@@ -65,8 +65,10 @@ export function registerWado(app: FastifyInstance, service: ImagingService): voi
     const stored = storedFrameRepresentation(instance.transferSyntaxUid);
     const chosen = negotiateFrames(request.headers.accept, stored);
     if (!chosen) throw notAcceptable(`frames of this instance are ${stored.mediaType} (transfer syntax ${stored.transferSyntaxUid}); ask with transfer-syntax=*`);
-    const bytes = await service.frames(instance, numbers);
-    if (!bytes) throw notFound();
+    const frames = await service.frames(instance, numbers);
+    if (!frames) throw notFound();
+    // Native pixel data as bulk data is one value (all frames); compressed, one part per frame.
+    const bytes = request.params.tag !== undefined && chosen.mediaType === 'application/octet-stream' ? [Buffer.concat(frames)] : frames;
     const boundary = newBoundary();
     const parts = bytes.map((body): OutPart => ({ contentType: `${chosen.mediaType}; transfer-syntax=${chosen.transferSyntaxUid}`, body }));
     return reply.type(multipartContentType(chosen.mediaType, boundary)).send(multipartBody(parts, boundary));
