@@ -8,9 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory, writeFileAtomically, writeFully } from '../db/durable/files.ts';
-import { open as unseal, seal, sealNonceBytes, sealOverhead } from '../db/durable/sealed.ts';
-
-const subtle = globalThis.crypto.subtle;
+import { open as unseal, seal } from '../db/durable/sealed.ts';
 
 export interface BlobKeys {
   /** Encrypts the content. */
@@ -59,7 +57,7 @@ const magic = Buffer.from('CNSLBLB1');
 const chunkBytes = 256 * 1024;
 const idPattern = /^[0-9a-f]{64}$/;
 
-function chunkAad(salt: Buffer, index: number, last: boolean): Buffer<ArrayBuffer> {
+function chunkAad(salt: Buffer, index: number, last: boolean): Buffer {
   const b = Buffer.alloc(5);
   b.writeUInt32BE(index, 0);
   b.writeUInt8(last ? 1 : 0, 4);
@@ -87,10 +85,6 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
   const temp = join(dir, 'tmp');
   await mkdir(temp, { recursive: true, mode: 0o700 });
   const addressKey = await addressKeyOf(dir, keys, initialAddressKey);
-  const cryptoKeys = Promise.all([
-    subtle.importKey('raw', new Uint8Array(keys.content), 'AES-GCM', false, ['decrypt']),
-    subtle.importKey('raw', new Uint8Array(addressKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-  ]).then(([content, address]) => ({ content, address }));
   // Unfinished writes from before a crash: never renamed into place, so never referenced.
   for (const name of await readdir(temp)) await unlink(join(temp, name)).catch(() => undefined);
   const pathOf = (id: string) => {
@@ -159,7 +153,7 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
 
     async read(id) {
       const path = pathOf(id);
-      let file: Buffer<ArrayBuffer>;
+      let file: Buffer;
       try {
         file = await readFile(path);
       } catch {
@@ -168,31 +162,21 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
       const damaged = () => new BlobError('damaged', `Blob ${id.slice(0, 12)}… is damaged or was swapped.`);
       if (!file.subarray(0, magic.length).equals(magic)) throw damaged();
       const salt = file.subarray(magic.length, magic.length + 16);
-      const sealed: Array<{ body: Buffer<ArrayBuffer>; aad: Buffer<ArrayBuffer> }> = [];
+      const parts: Buffer[] = [];
       let offset = magic.length + 16;
       for (let index = 0; offset < file.length; index++) {
         if (offset + 4 > file.length) throw damaged();
         const length = file.readUInt32BE(offset);
         const end = offset + 4 + length;
-        if (end > file.length || length < sealOverhead) throw damaged();
-        sealed.push({ body: file.subarray(offset + 4, end), aad: chunkAad(salt, index, end === file.length) });
+        if (end > file.length) throw damaged();
+        const plain = unseal(keys.content, file.subarray(offset + 4, end), chunkAad(salt, index, end === file.length));
+        if (!plain) throw damaged();
+        parts.push(plain);
         offset = end;
       }
-      if (sealed.length === 0) throw damaged();
-      // Decryption and the address check run in Node's crypto thread pool (WebCrypto), not on the
-      // event loop: reads of large instances (many DICOM frames a second) proceed in parallel.
-      const keys = await cryptoKeys;
-      let parts: ArrayBuffer[];
-      try {
-        parts = await Promise.all(
-          sealed.map(({ body, aad }) => subtle.decrypt({ name: 'AES-GCM', iv: body.subarray(0, sealNonceBytes), additionalData: aad, tagLength: 128 }, keys.content, body.subarray(sealNonceBytes))),
-        );
-      } catch {
-        throw damaged();
-      }
-      const content = Buffer.concat(parts.map((part) => new Uint8Array(part)));
+      const content = Buffer.concat(parts);
       // The address binds the content: a file moved under another blob's name is caught here.
-      if (Buffer.from(await subtle.sign('HMAC', keys.address, content)).toString('hex') !== id) throw damaged();
+      if (parts.length === 0 || createHmac('sha256', addressKey).update(content).digest('hex') !== id) throw damaged();
       return content;
     },
 

@@ -5,8 +5,6 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const nonceBytes = 12;
 const tagBytes = 16;
 export const sealOverhead = nonceBytes + tagBytes;
-/** The nonce that starts a sealed piece (what follows is ciphertext and tag, as WebCrypto's AES-GCM takes them). */
-export const sealNonceBytes = nonceBytes;
 
 /** nonce | ciphertext | tag */
 export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
