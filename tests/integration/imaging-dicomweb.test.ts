@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ctSeries, fixture, textOf, withAttributes } from '../fixtures/dicom.ts';
-import { dicomWeb, signedInUser, stowResult, valueOf } from '../fixtures/dicomweb.ts';
+import { ctSeries, fixture, multipart, textOf, withAttributes } from '../fixtures/dicom.ts';
+import { type DicomJson, dicomWeb, signedInUser, stowResult, valueOf } from '../fixtures/dicomweb.ts';
+import { desktopAppOrigin } from '../../app/desktop/bridge.ts';
 import { durableEnv, listFiles, type TempDataDir, tempDataDir } from '../fixtures/durable.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from '../fixtures/server.ts';
 
@@ -126,6 +127,22 @@ describe('storing and retrieving', () => {
     expect(conflict.status).toBe(409);
     expect(stowResult(conflict.body).failed).toEqual([{ uid: ctSops[0], reason: 0x0111 }]);
     expect(await stored(t)).toMatchObject({ instances: 1 });
+  });
+});
+
+describe('the desktop client', () => {
+  test('may fetch frames across origins, with the Accept header viewers send', async () => {
+    const t = await start();
+    const { token } = await signedInUser(t);
+    await dicomWeb(t.server.url, token).stow(ct());
+    const series = textOf(fixture(ctSeries[0] as string), '0020000E');
+    const url = `${t.server.url}/dicom-web/studies/${ctStudy}/series/${series}/instances/${ctSops[0]}/frames/1`;
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: desktopAppOrigin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'accept, authorization' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/\baccept\b/);
+    const frame = await fetch(url, { headers: { origin: desktopAppOrigin, authorization: `Bearer ${token}`, accept: 'multipart/related; type=application/octet-stream; transfer-syntax=*' } });
+    expect(frame.status).toBe(200);
+    expect(frame.headers.get('access-control-allow-origin')).toBe(desktopAppOrigin);
   });
 });
 
@@ -258,6 +275,28 @@ describe('bad input', () => {
     });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { message: string }).message).toMatch(/CONSILIUM_DICOM_MAX_STUDY_MB/);
+  });
+
+  test('a body sent without Content-Length stops being read at the limit; what came before is stored', async () => {
+    const t = await startDurable({ CONSILIUM_DICOM_MAX_STUDY_MB: '1' });
+    const { token } = await signedInUser(t);
+    const [first] = ct();
+    const { contentType, body } = multipart([first as Buffer, Buffer.alloc(3 * 1024 * 1024)]);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < body.length; at += 64 * 1024) controller.enqueue(body.subarray(at, at + 64 * 1024));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${t.server.url}/dicom-web/studies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType, accept: 'application/dicom+json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(202);
+    expect(stowResult((await response.json()) as DicomJson)).toEqual({ stored: [ctSops[0]], failed: [{ uid: undefined, reason: 0xa700 }] });
+    expect(await blobFiles()).toHaveLength(1);
   });
 
   test('a study sent to another study URL, or a body that is not multipart, is refused', async () => {

@@ -29,11 +29,10 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
     if (rootType !== 'application/dicom') throw new HttpProblem(415, 'unsupported_media_type', `Only application/dicom parts are accepted (not ${rootType.slice(0, 60)}): send Part 10 instances.`);
     const boundary = contentType.params.get('boundary');
     if (!boundary) throw new HttpProblem(400, 'invalid_input', 'The Content-Type has no boundary parameter.');
-    const declared = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declared > service.limits.maxStudyBytes + overheadBytes) {
-      const limit = `${Math.floor(service.limits.maxStudyBytes / (1024 * 1024))} MiB`;
-      throw new HttpProblem(413, 'too_large', `The request is larger than a study may be (${limit}). Send fewer instances per request, or ask the operator about CONSILIUM_DICOM_MAX_STUDY_MB.`, { limit });
-    }
+    const maxRequestBytes = service.limits.maxStudyBytes + overheadBytes;
+    const limit = `${Math.floor(service.limits.maxStudyBytes / (1024 * 1024))} MiB`;
+    const tooLarge = () => new HttpProblem(413, 'too_large', `The request is larger than a study may be (${limit}). Send fewer instances per request, or ask the operator about CONSILIUM_DICOM_MAX_STUDY_MB.`, { limit });
+    if (Number(request.headers['content-length'] ?? Number.NaN) > maxRequestBytes) throw tooLarge();
 
     // Parts are stored in batches, so that their disk syncs overlap and their index rows share a
     // transaction; the next batch is read while one is being stored. Answers keep the parts' order.
@@ -53,7 +52,7 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
     };
     let count = 0;
     try {
-      for await (const part of readMultipart(request.body as AsyncIterable<Uint8Array>, boundary, service.limits.maxInstanceBytes)) {
+      for await (const part of readMultipart(capped(request.body as AsyncIterable<Uint8Array>, maxRequestBytes), boundary, service.limits.maxInstanceBytes)) {
         const at = count++;
         const partType = parseMediaType(part.headers.get('content-type') ?? 'application/dicom').type;
         if (part.tooLarge) outcomes[at] = { ok: false, reason: failureReasons.outOfResources };
@@ -65,13 +64,14 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
         }
       }
     } catch (error) {
-      if (!(error instanceof MultipartError)) {
+      const over = error instanceof RequestTooLarge;
+      if (!(error instanceof MultipartError) && !over) {
         await storing.catch(() => undefined);
         throw error;
       }
-      if (count === 0) throw new HttpProblem(400, 'invalid_input', error.message);
-      // Parts before the damage are stored and stay stored; the damaged rest is one failure.
-      outcomes[count] = { ok: false, reason: failureReasons.cannotUnderstand };
+      if (count === 0) throw over ? tooLarge() : new HttpProblem(400, 'invalid_input', error.message);
+      // Parts before the damage (or the limit) are stored as usual; the rest is one failure.
+      outcomes[count] = { ok: false, reason: over ? failureReasons.outOfResources : failureReasons.cannotUnderstand };
     }
     if (batch.length > 0) await flush();
     await storing;
@@ -87,6 +87,19 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
     const result = await handler(request);
     return reply.code(result.status).type('application/dicom+json').send(result.body);
   });
+}
+
+/** A body sent without Content-Length (chunked) that goes past the limit. */
+class RequestTooLarge extends Error {}
+
+/** The body's chunks, stopping with RequestTooLarge past `maxBytes`. */
+async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > maxBytes) throw new RequestTooLarge();
+    yield chunk;
+  }
 }
 
 /** The STOW-RS response (PS3.18 10.5.3): 200 all stored, 202 some, 409 none. */
