@@ -1,7 +1,6 @@
 // The DICOMweb store's decisions: what a caller may search and retrieve, and how (storing is in
 // storing.ts): QIDO candidates within the caller's readable patients, WADO instances, metadata, frames.
 import type { BlobStore } from '../blobs/store.ts';
-import { BlobError } from '../blobs/store.ts';
 import type { Clock } from '../clock.ts';
 import type { Caller } from '../identity/service.ts';
 import type { ImagingAccess } from './access.ts';
@@ -107,10 +106,5 @@ export class ImagingService {
     const located = index;
     const frames = numbers.map((number) => frameBytes(bytes, located, number));
     return frames.every((frame) => frame !== undefined) ? (frames as Buffer[]) : undefined;
-  }
-
-  /** Whether an error means a stored blob is gone or damaged (an operator's problem, not the client's). */
-  static isBlobProblem(error: unknown): boolean {
-    return error instanceof BlobError;
   }
 }

@@ -12,6 +12,7 @@ import {
   parseQido,
   QidoQueryError,
   type QidoSearch,
+  type Values,
   seriesAttributes,
   seriesValues,
   studyAttributes,
@@ -28,7 +29,7 @@ interface Path {
 
 /** One search result: its matchable values, its default answer, and the instance that stands for it. */
 interface Hit {
-  readonly values: Map<string, unknown>;
+  readonly values: Values;
   readonly answer: JsonDataset;
   /** Every attribute the index holds for it (includefield=all at study and series level). */
   readonly indexed: JsonDataset;
@@ -48,7 +49,7 @@ export function registerQido(app: FastifyInstance, service: ImagingService): voi
     const path = { study: request.params.study === undefined ? undefined : pathUid(request.params.study), series: request.params.series === undefined ? undefined : pathUid(request.params.series) };
     const hits = await find(service, callerOf(request), level, path, search, baseUrl(request));
     if (hits === undefined) throw notFound();
-    const page = hits.filter((hit) => matches(hit.values as never, search.filters)).slice(search.offset, search.limit === undefined ? undefined : search.offset + search.limit);
+    const page = hits.filter((hit) => matches(hit.values, search.filters)).slice(search.offset, search.limit === undefined ? undefined : search.offset + search.limit);
     const answers = await Promise.all(page.map((hit) => withIncludes(service, hit, search, level)));
     const warnings: string[] = [];
     if (search.fuzzy) warnings.push('The fuzzymatching parameter is not supported. Only literal matching has been performed.');
@@ -113,7 +114,7 @@ function instanceHit(instance: InstanceWithParents, base: string, withStudy: boo
   const study = studyAttributes(series.study, undefined);
   const seriesAnswer = seriesAttributes(series, undefined);
   return {
-    values: new Map<string, unknown>([...studyValues(series.study), ...seriesValues(series), ...instanceValues(instance)]),
+    values: new Map([...studyValues(series.study), ...seriesValues(series), ...instanceValues(instance)]),
     answer: { ...(withStudy ? study : {}), ...(withSeries ? seriesAnswer : {}), ...own },
     indexed: { ...study, ...seriesAnswer, ...own },
     representative: async () => instance,
