@@ -41,6 +41,9 @@ function seriesToMeasure(): Series[] {
   const large = join(shared, 'large-series/uih-mr-t1-3d-sag-160');
   if (existsSync(large)) list.push({ name: 'MR 160 x 512x460 (shared large-series)', files: read(large) });
   else console.log('(../shared/dicom/large-series not found: skipped)');
+  list.push({ name: 'US cine, 1 instance x 30 JPEG frames (fixtures)', files: [readFileSync(fileURLToPath(new URL('../tests/fixtures/dicom/transfer-syntax/us_jpeg-baseline_30frames.dcm', import.meta.url)))] });
+  const xa = join(shared, 'transfer-syntax/xa_jpeg-baseline_96frames.dcm');
+  if (existsSync(xa)) list.push({ name: 'XA, 1 instance x 96 JPEG frames (shared)', files: [readFileSync(xa)] });
   return list;
 }
 
@@ -73,22 +76,35 @@ async function stow(target: Target, files: readonly Buffer[]): Promise<number> {
   return performance.now() - started;
 }
 
-/** Frame URLs of the stored instances, repeated until there are at least `minimum`. */
+/** Every frame's URL of the stored instances, in order, repeated until there are at least `minimum`. */
 function frameUrls(target: Target, files: readonly Buffer[], minimum: number): string[] {
-  const once = files.map((file) => `${target.base}/studies/${textOf(file, '0020000D')}/series/${textOf(file, '0020000E')}/instances/${textOf(file, '00080018')}/frames/1`);
+  const once = files.flatMap((file) => {
+    const instance = `${target.base}/studies/${textOf(file, '0020000D')}/series/${textOf(file, '0020000E')}/instances/${textOf(file, '00080018')}`;
+    const frames = Number(textOf(file, '00280008') || '1');
+    return Array.from({ length: frames }, (_, i) => `${instance}/frames/${i + 1}`);
+  });
   const urls: string[] = [];
   while (urls.length < minimum) urls.push(...once);
   return urls;
 }
 
-async function fetchFrames(target: Target, urls: readonly string[], concurrency: number): Promise<{ ms: number; bytes: number }> {
+/**
+ * Native frames are asked for as Explicit VR Little Endian pixels, compressed ones as stored
+ * (Orthanc 1.7 refuses transfer-syntax=* for some native syntaxes, and would decode compressed ones).
+ */
+function frameAccept(file: Buffer): string {
+  const native = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'].includes(textOf(file, '00020010'));
+  return native ? 'multipart/related; type="application/octet-stream"' : 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
+}
+
+async function fetchFrames(target: Target, urls: readonly string[], concurrency: number, accept: string): Promise<{ ms: number; bytes: number }> {
   let next = 0;
   let bytes = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < urls.length) {
       const url = urls[next++] as string;
-      const response = await fetch(url, { headers: { ...target.headers, accept: 'multipart/related; type="application/octet-stream"' } });
+      const response = await fetch(url, { headers: { ...target.headers, accept } });
       const body = Buffer.from(await response.arrayBuffer());
       if (response.status !== 200) throw new Error(`${target.label} frame answered ${response.status}`);
       bytes += parts(response.headers.get('content-type') ?? '', body)[0]?.body.length ?? 0;
@@ -100,7 +116,7 @@ async function fetchFrames(target: Target, urls: readonly string[], concurrency:
 
 /** Frame requests per measured window: every instance's first frame, repeated to at least this many. */
 const framesPerWindow = 200;
-const frameUrlsCount = (instances: number) => Math.ceil(framesPerWindow / instances) * instances;
+const frameUrlsCount = (framesInSeries: number) => Math.ceil(framesPerWindow / framesInSeries) * framesInSeries;
 
 function row(label: string, value: number, unit: string, baseline: number | undefined): string {
   const ratio = baseline === undefined ? 'baseline' : `${(value / baseline).toFixed(2)}x`;
@@ -154,13 +170,14 @@ export async function benchDicomWeb(options: { rounds: number }): Promise<void> 
           };
           record(ingest, await stow(target, copies));
           const urls = frameUrls(target, copies, framesPerWindow);
-          record(sequential, (await fetchFrames(target, urls, 1)).ms);
-          record(parallel, (await fetchFrames(target, urls, 4)).ms);
+          const accept = frameAccept(copies[0] as Buffer);
+          record(sequential, (await fetchFrames(target, urls, 1, accept)).ms);
+          record(parallel, (await fetchFrames(target, urls, 4, accept)).ms);
         }
       }
       const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
       const count = series.files.length;
-      const frames = frameUrlsCount(count);
+      const frames = frameUrlsCount(series.files.reduce((sum, file) => sum + Number(textOf(file, '00280008') || '1'), 0));
       console.log(`\nDICOMweb, ${series.name}: ${count} instances, ${megabytes.toFixed(1)} MB, median of ${options.rounds} rounds (higher is better; ratio to Orthanc)`);
       const print = (title: string, samples: Map<string, number[]>, per: (ms: number) => number, unit: string) => {
         const baseline = per(median(samples.get(targets[0]?.label ?? '') ?? []));

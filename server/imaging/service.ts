@@ -28,9 +28,18 @@ export interface Target {
   readonly sopUid?: string | undefined;
 }
 
+/**
+ * Multi-frame instances recently read, decrypted, up to this many bytes: a viewer asks for their
+ * frames one request at a time, and each would otherwise decrypt and verify the whole instance.
+ */
+const multiFrameCacheBytes = 256 * 1024 * 1024;
+
 export class ImagingService {
   readonly #d: ImagingDeps;
   readonly #storing: InstanceStoring;
+  /** blobId -> bytes, least recently used first (Map keeps insertion order). */
+  readonly #multiFrame = new Map<string, Buffer>();
+  #multiFrameBytes = 0;
 
   constructor(deps: ImagingDeps) {
     this.#d = deps;
@@ -78,6 +87,26 @@ export class ImagingService {
     });
   }
 
+  async #readMultiFrame(blobId: string): Promise<Buffer> {
+    const cached = this.#multiFrame.get(blobId);
+    if (cached) {
+      this.#multiFrame.delete(blobId);
+      this.#multiFrame.set(blobId, cached);
+      return cached;
+    }
+    const bytes = await this.#d.blobs.read(blobId);
+    // Read meanwhile by another request, or too large to keep: nothing to add.
+    if (this.#multiFrame.has(blobId) || bytes.length > multiFrameCacheBytes / 4) return bytes;
+    this.#multiFrame.set(blobId, bytes);
+    this.#multiFrameBytes += bytes.length;
+    for (const [id, old] of this.#multiFrame) {
+      if (this.#multiFrameBytes <= multiFrameCacheBytes) break;
+      this.#multiFrame.delete(id);
+      this.#multiFrameBytes -= old.length;
+    }
+    return bytes;
+  }
+
   /** The stored bytes of an instance. */
   read(instance: Pick<InstanceRow, 'blobId'>): Promise<Buffer> {
     return this.#d.blobs.read(instance.blobId);
@@ -97,7 +126,7 @@ export class ImagingService {
   async frames(instance: InstanceRow, numbers: readonly number[]): Promise<Buffer[] | undefined> {
     if (instance.frames === null) return undefined;
     let index: FrameIndex = frameIndex.parse(JSON.parse(instance.frames));
-    let bytes: Uint8Array = await this.read(instance);
+    let bytes: Uint8Array = (instance.numberOfFrames ?? 1) > 1 ? await this.#readMultiFrame(instance.blobId) : await this.read(instance);
     if (index.kind === 'inflate') {
       const inflated = locateInflatedFrames(bytes);
       if (!inflated) return undefined;

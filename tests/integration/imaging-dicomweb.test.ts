@@ -114,6 +114,23 @@ describe('storing and retrieving', () => {
     expect(paged.body.map((i) => valueOf(i, '00080018'))).toHaveLength(2);
   });
 
+  test("a multi-frame instance's frames, asked one request at a time, are each its own codestream", async () => {
+    const t = await start();
+    const client = dicomWeb(t.server.url, (await signedInUser(t)).token);
+    const us = withAttributes(fixture('transfer-syntax/us_jpeg-baseline_30frames.dcm'));
+    expect((await client.stow([us])).status).toBe(200);
+    const url = `/studies/${textOf(us, '0020000D')}/series/${textOf(us, '0020000E')}/instances/${textOf(us, '00080018')}/frames`;
+    const accept = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
+    const together = (await client.multipart(`${url}/1,2,30`, accept)).parts;
+    expect(together.map((p) => p.contentType)).toEqual(Array(3).fill('image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50'));
+    for (const [i, n] of [1, 2, 30].entries()) {
+      const [alone] = (await client.multipart(`${url}/${n}`, accept)).parts;
+      expect(alone?.body.equals(together[i]?.body as Buffer), `frame ${n}`).toBe(true);
+    }
+    expect(together[0]?.body.equals(together[2]?.body as Buffer)).toBe(false);
+    expect((await client.get(`${url}/31`, accept)).status).toBe(404);
+  });
+
   test('storing the same instance again is accepted and changes nothing; other content under its UID is refused', async () => {
     const t = await start();
     const { token } = await signedInUser(t);
