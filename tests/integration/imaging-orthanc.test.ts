@@ -195,7 +195,8 @@ describe("Orthanc's DICOMweb client against Consilium", () => {
   test('without the token, Orthanc is refused', async () => {
     const anonymous = await startOrthanc({ consilium: { url: `${t.server.url}/dicom-web/` } });
     try {
-      await expect(anonymous.rest('POST', '/dicom-web/servers/consilium/qido', { Uri: '/studies' })).rejects.toThrow(/401|Unauthorized|Network|HTTP/i);
+      // Orthanc's client reports the 401 it got in its log, which the failed call's error carries.
+      await expect(anonymous.rest('POST', '/dicom-web/servers/consilium/qido', { Uri: '/studies' })).rejects.toThrow(/HTTP status 401/);
     } finally {
       await anonymous.stop();
     }
