@@ -48,6 +48,10 @@ const environment = z.object({
   /** The address browsers use to reach this server (behind a proxy); default: the address it listens on. */
   CONSILIUM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   ...oidcEnvironment,
+  /** DICOMweb: the largest DICOM instance a STOW-RS request may carry, in MiB. */
+  CONSILIUM_DICOM_MAX_INSTANCE_MB: z.coerce.number().int().positive().max(2047).default(512),
+  /** DICOMweb: the most one study may hold, in MiB, all its instances together. */
+  CONSILIUM_DICOM_MAX_STUDY_MB: z.coerce.number().int().positive().default(4096),
 });
 
 export interface ServerConfig {
@@ -80,9 +84,13 @@ export interface ServerConfig {
   readonly publicUrl: string | undefined;
   /** Sign-in through an OpenID Connect provider; undefined when not configured. */
   readonly oidc: OidcConfig | undefined;
+  /** DICOMweb limits, in bytes. */
+  readonly dicom: { readonly maxInstanceBytes: number; readonly maxStudyBytes: number };
 }
 
 export class ConfigError extends Error {}
+
+const mebibyte = 1024 * 1024;
 
 const defaultRendererDir = fileURLToPath(new URL('../out/renderer', import.meta.url));
 
@@ -120,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     idleLockSeconds: e.CONSILIUM_IDLE_LOCK_SECONDS,
     publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
     oidc: oidc.config,
+    dicom: { maxInstanceBytes: e.CONSILIUM_DICOM_MAX_INSTANCE_MB * mebibyte, maxStudyBytes: e.CONSILIUM_DICOM_MAX_STUDY_MB * mebibyte },
   };
 }
 

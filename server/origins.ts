@@ -26,7 +26,8 @@ export function registerCors(app: FastifyInstance): void {
     if (request.method === 'OPTIONS') {
       reply
         .header('Access-Control-Allow-Methods', 'GET, POST')
-        .header('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept')
+        // accept: DICOMweb clients (the viewer) ask for frames with an Accept that is not CORS-safelisted.
+        .header('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept, accept')
         .header('Access-Control-Max-Age', '600')
         .code(204)
         .send();

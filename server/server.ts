@@ -21,6 +21,7 @@ import { seedDemoAccounts } from './demo/accounts.ts';
 import { seedDemoPatients } from './demo/patients.ts';
 import { identityKeyOf } from './patients/identity-key.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
+import { dicomWebRoutes } from './imaging/index.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
 import { seedReferenceData } from './reference/seed.ts';
@@ -124,6 +125,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       reply.header('Cache-Control', 'no-store');
     });
     registerOidcRoutes(app, { service: services.oidc, publicUrl: () => publicUrl ?? '', flowSeconds: defaultOidcLimits.flowSeconds });
+    // After the onSend hook: a plugin's routes get the hooks registered before it.
+    await app.register(dicomWebRoutes(services.imaging, services.identity), { prefix: '/dicom-web' });
     await serveRenderer(app, config.rendererDir);
 
     if (db.store) {

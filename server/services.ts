@@ -6,6 +6,7 @@ import { AccountService } from './account/service.ts';
 import { AdminService } from './admin/service.ts';
 import { AssistantsService } from './assistants/service.ts';
 import { AuditLog } from './audit/log.ts';
+import type { BlobStore } from './blobs/store.ts';
 import type { Clock } from './clock.ts';
 import { sharedCodeCatalogue } from './codes/load.ts';
 import { CodesService } from './codes/service.ts';
@@ -22,10 +23,11 @@ import { IdentityService } from './identity/service.ts';
 import { FailureThrottle } from './identity/throttle.ts';
 import { AccessTokens } from './identity/tokens.ts';
 import { NotificationService } from './notifications/service.ts';
-import type { BlobStore } from './blobs/store.ts';
 import { IdentitySeal } from './patients/identity-seal.ts';
 import { PatientsRepo } from './patients/repo.ts';
 import { PatientsService } from './patients/service.ts';
+import { ImagingRepo, ImagingService } from './imaging/index.ts';
+import { patientImagingAccess } from './imaging/patient-access.ts';
 import { SystemService } from './system/service.ts';
 import { TrainingService } from './training/service.ts';
 
@@ -51,6 +53,7 @@ export interface Services {
   readonly patients: PatientsService;
   /** Sign-in through an OpenID Connect provider; undefined when none is configured. */
   readonly oidc: OidcService | undefined;
+  readonly imaging: ImagingService;
 }
 
 export interface ServicePorts {
@@ -87,9 +90,10 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   });
   const endSessions = (userId: string) => identity.revokeAllSessions(userId);
   const notifications = new NotificationService(prisma, clock);
+  const actors = new ActorLoader(prisma);
   return {
     identity,
-    actors: new ActorLoader(prisma),
+    actors,
     audit,
     access: new AccessService({ repo: new AccessRepo(prisma), clock, notifications, endSessions }),
     account: new AccountService({ db: prisma, clock, endSessions }),
@@ -101,6 +105,7 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     system: new SystemService(config, clock),
     log: ports.log,
     codes: new CodesService(() => sharedCodeCatalogue()),
+    imaging: new ImagingService({ repo: new ImagingRepo(prisma), blobs: ports.blobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom }),
     patients: new PatientsService({ repo: new PatientsRepo(prisma), clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: () => ports.blobs }),
     oidc: oidcProvider && publicUrl
       ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })

@@ -44,6 +44,7 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   provider_failed: 'UNAUTHORIZED',
   email_not_verified: 'FORBIDDEN',
   email_in_use: 'CONFLICT',
+  too_large: 'PAYLOAD_TOO_LARGE',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */

@@ -467,6 +467,7 @@ export const en = {
     nickname_taken: 'Another patient already has this nickname. Choose a different one.',
     nickname_resembles_name: 'The nickname resembles the patient\'s real name. Choose one that has nothing in common with it.',
     nickname_generation_exhausted: 'No free nickname could be generated. Please enter a nickname for this patient.',
+    too_large: 'This is larger than the server accepts ({limit}). Upload it in smaller parts, or ask the helpdesk about the limit.',
     network: 'The Consilium server cannot be reached. Check your network connection and try again.',
     internal: 'Something went wrong on the server. Try again; if it keeps happening, contact the helpdesk.',
   },

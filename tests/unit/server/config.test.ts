@@ -24,7 +24,15 @@ describe('loadConfig', () => {
       jobsSeconds: 300,
       idleLockSeconds: 600,
       identityKey: undefined,
+      dicom: { maxInstanceBytes: 512 * 1024 * 1024, maxStudyBytes: 4096 * 1024 * 1024 },
     });
+  });
+
+  test('reads the DICOMweb limits in MiB and refuses nonsense, naming the variable', async () => {
+    const config = loadConfig({ CONSILIUM_DICOM_MAX_INSTANCE_MB: '8', CONSILIUM_DICOM_MAX_STUDY_MB: '100' }, ['--ephemeral']);
+    expect(config.dicom).toEqual({ maxInstanceBytes: 8 * 1024 * 1024, maxStudyBytes: 100 * 1024 * 1024 });
+    expect((await configError(() => loadConfig({ CONSILIUM_DICOM_MAX_STUDY_MB: '0' }))).message).toContain('CONSILIUM_DICOM_MAX_STUDY_MB');
+    expect((await configError(() => loadConfig({ CONSILIUM_DICOM_MAX_INSTANCE_MB: 'lots' }))).message).toContain('CONSILIUM_DICOM_MAX_INSTANCE_MB');
   });
 
   test('reads the settings from the environment', async () => {

@@ -1,0 +1,39 @@
+// Who may store and read which images, decided by the patients' need to know: an instance belongs
+// to the patient whose pseudonymous id is its PatientID; storing needs `patients.write` and the right
+// to add files to that patient, reading needs `patients.read` and the right to see the record.
+import { decide, type Permission, principalFor } from '../../app/access/policy.ts';
+import { mayAddFiles, maySeeRecord, type PatientFacts } from '../../app/patients/policy.ts';
+import type { PrismaClient } from '../db/generated/client.ts';
+import type { ActorLoader } from '../identity/actors.ts';
+import type { Caller } from '../identity/service.ts';
+import { visibleTo } from '../patients/repo.ts';
+import type { ImagingAccess } from './access.ts';
+
+export function patientImagingAccess(db: PrismaClient, actors: ActorLoader): ImagingAccess {
+  async function principal(caller: Caller, permission: Permission) {
+    const actor = await actors.load(caller);
+    return decide(actor, permission).allowed ? principalFor(actor, permission) : undefined;
+  }
+  async function facts(patientKey: string): Promise<PatientFacts | undefined> {
+    const patient = await db.patient.findUnique({ where: { pseudonymousId: patientKey }, select: { enrolledById: true, hcpId: true, participants: { select: { userId: true } } } });
+    return patient ? { enrolledById: patient.enrolledById, hcpId: patient.hcpId, participantIds: patient.participants.map((p) => p.userId) } : undefined;
+  }
+  return {
+    async canUpload(caller, patientKey) {
+      const who = await principal(caller, 'patients.write');
+      const patient = who && (await facts(patientKey));
+      return Boolean(who && patient && mayAddFiles(who, patient));
+    },
+    async canRead(caller, patientKey) {
+      const who = await principal(caller, 'patients.read');
+      const patient = who && (await facts(patientKey));
+      return Boolean(who && patient && maySeeRecord(who, patient));
+    },
+    async readablePatientKeys(caller) {
+      const who = await principal(caller, 'patients.read');
+      if (!who) return [];
+      const rows = await db.patient.findMany({ where: visibleTo(who), select: { pseudonymousId: true } });
+      return rows.map((row) => row.pseudonymousId);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// WADO-RS (PS3.18 10.4): instances (multipart application/dicom), metadata (application/dicom+json),
+// frames and pixel bulk data (multipart, as stored: native or the compressed media type).
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { JsonDataset } from '../dicom/json.ts';
+import { acceptsDicomJson, acceptsStoredInstances, negotiateFrames, storedFrameRepresentation } from '../http/accept.ts';
+import { multipartBody, multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
+import type { InstanceRow } from '../repo.ts';
+import type { ImagingService, Target } from '../service.ts';
+import { baseUrl, callerOf, HttpProblem, notAcceptable, notFound, pathUid, urls } from './http.ts';
+
+interface Path {
+  study: string;
+  series?: string;
+  instance?: string;
+}
+
+export function registerWado(app: FastifyInstance, service: ImagingService): void {
+  /** The readable instances the path names; 404 when none. */
+  const instancesOf = async (request: FastifyRequest<{ Params: Path }>): Promise<InstanceRow[]> => {
+    const { study, series, instance } = request.params;
+    const target: Target = { studyUid: pathUid(study), seriesUid: series === undefined ? undefined : pathUid(series), sopUid: instance === undefined ? undefined : pathUid(instance) };
+    const found = await service.target(callerOf(request), target);
+    if (found.length === 0) throw notFound();
+    return found;
+  };
+
+  const retrieve = async (request: FastifyRequest<{ Params: Path }>, reply: FastifyReply) => {
+    const instances = await instancesOf(request);
+    if (!acceptsStoredInstances(request.headers.accept, new Set(instances.map((i) => i.transferSyntaxUid)))) {
+      throw notAcceptable('instances are sent as stored: multipart/related; type="application/dicom" with transfer-syntax=* or the stored one');
+    }
+    async function* parts(): AsyncGenerator<OutPart> {
+      for (const instance of instances) {
+        yield { contentType: `application/dicom; transfer-syntax=${instance.transferSyntaxUid}`, body: await service.read(instance) };
+      }
+    }
+    const boundary = newBoundary();
+    return reply.type(multipartContentType('application/dicom', boundary)).send(readable(writeMultipart(parts(), boundary)));
+  };
+
+  const metadata = async (request: FastifyRequest<{ Params: Path }>, reply: FastifyReply) => {
+    if (!acceptsDicomJson(request.headers.accept)) throw notAcceptable('metadata is application/dicom+json');
+    const instances = await instancesOf(request);
+    const base = baseUrl(request);
+    const answers: JsonDataset[] = [];
+    for (const instance of instances) {
+      const url = urls.instance(base, instance.studyInstanceUid, instance.seriesInstanceUid, instance.sopInstanceUid);
+      answers.push(await service.metadata(instance, (tag) => `${url}/bulkdata/${tag}`));
+    }
+    return reply.type('application/dicom+json').send(answers);
+  };
+
+  const frames = async (request: FastifyRequest<{ Params: Path & { frames?: string; tag?: string } }>, reply: FastifyReply) => {
+    const [instance] = await instancesOf(request);
+    if (!instance) throw notFound();
+    let numbers: number[];
+    if (request.params.tag !== undefined) {
+      // Bulk data: only the pixel data is stored apart from the header; it is all the frames.
+      if (request.params.tag.toUpperCase() !== '7FE00010' || instance.frames === null) throw notFound();
+      numbers = Array.from({ length: instance.numberOfFrames ?? 1 }, (_, i) => i + 1);
+    } else {
+      numbers = parseFrameList(request.params.frames ?? '');
+    }
+    const stored = storedFrameRepresentation(instance.transferSyntaxUid);
+    const chosen = negotiateFrames(request.headers.accept, stored);
+    if (!chosen) throw notAcceptable(`frames of this instance are ${stored.mediaType} (transfer syntax ${stored.transferSyntaxUid}); ask with transfer-syntax=*`);
+    const frames = await service.frames(instance, numbers);
+    if (!frames) throw notFound();
+    // Native pixel data as bulk data is one value (all frames); compressed, one part per frame.
+    const bytes = request.params.tag !== undefined && chosen.mediaType === 'application/octet-stream' ? [Buffer.concat(frames)] : frames;
+    const boundary = newBoundary();
+    const parts = bytes.map((body): OutPart => ({ contentType: `${chosen.mediaType}; transfer-syntax=${chosen.transferSyntaxUid}`, body }));
+    return reply.type(multipartContentType(chosen.mediaType, boundary)).send(multipartBody(parts, boundary));
+  };
+
+  app.get('/studies/:study', retrieve);
+  app.get('/studies/:study/series/:series', retrieve);
+  app.get('/studies/:study/series/:series/instances/:instance', retrieve);
+  app.get('/studies/:study/metadata', metadata);
+  app.get('/studies/:study/series/:series/metadata', metadata);
+  app.get('/studies/:study/series/:series/instances/:instance/metadata', metadata);
+  app.get('/studies/:study/series/:series/instances/:instance/frames/:frames', frames);
+  app.get('/studies/:study/series/:series/instances/:instance/bulkdata/:tag', frames);
+  app.get('/studies/:study/rendered', unsupportedRendered);
+  app.get('/studies/:study/series/:series/rendered', unsupportedRendered);
+  app.get('/studies/:study/series/:series/instances/:instance/rendered', unsupportedRendered);
+  app.get('/studies/:study/series/:series/instances/:instance/frames/:frames/rendered', unsupportedRendered);
+}
+
+/** Rendered resources are not offered yet: say so plainly rather than 404. */
+async function unsupportedRendered(): Promise<never> {
+  throw new HttpProblem(406, 'not_acceptable', 'Rendered images are not offered by this server yet: retrieve frames and render them on the client.');
+}
+
+/** "1,2,5" into frame numbers (from 1); 400 for anything else. */
+function parseFrameList(list: string): number[] {
+  const numbers = list.split(',').map((item) => item.trim());
+  if (numbers.length === 0 || numbers.length > 10_000 || !numbers.every((n) => /^[1-9]\d{0,6}$/.test(n))) {
+    throw new HttpProblem(400, 'invalid_input', 'Frame numbers are a comma-separated list of whole numbers from 1, e.g. /frames/1,2,3.');
+  }
+  return numbers.map(Number);
+}
+
+/** A response body streamed from the multipart writer: one instance in memory at a time. */
+function readable(chunks: AsyncGenerator<Buffer>): Readable {
+  return Readable.from(chunks, { objectMode: false });
+}
