@@ -36,6 +36,11 @@ export const errorCodes = [
   'provider_failed',
   'email_not_verified',
   'email_in_use',
+  'file_too_large',
+  'file_empty',
+  'file_type_not_allowed',
+  'file_type_mismatch',
+  'file_is_dicom',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -43,6 +43,8 @@ const environment = z.object({
   CONSILIUM_SNAPSHOT_SECONDS: positiveSeconds.default(3600),
   /** How often scheduled jobs (guest expiry, inactivity review) run. */
   CONSILIUM_JOBS_SECONDS: positiveSeconds.default(300),
+  /** The largest file a patient's "Files" accept, in MiB (files are read whole to be previewed). */
+  CONSILIUM_MAX_FILE_MB: z.coerce.number().int().positive().max(1024).default(100),
   /** The address browsers use to reach this server (behind a proxy); default: the address it listens on. */
   CONSILIUM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   ...oidcEnvironment,
@@ -73,6 +75,8 @@ export interface ServerConfig {
   readonly identityKey: Buffer | undefined;
   readonly snapshotSeconds: number;
   readonly jobsSeconds: number;
+  /** The largest file a patient's "Files" accept, in bytes. */
+  readonly maxFileBytes: number;
   /** Where browsers reach the server, without trailing slash; undefined: the address it listens on. */
   readonly publicUrl: string | undefined;
   /** Sign-in through an OpenID Connect provider; undefined when not configured. */
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     identityKey: identityKeyConfig(e),
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
     jobsSeconds: e.CONSILIUM_JOBS_SECONDS,
+    maxFileBytes: e.CONSILIUM_MAX_FILE_MB * 1024 * 1024,
     publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
     oidc: oidc.config,
   };

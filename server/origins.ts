@@ -2,6 +2,7 @@
 // pages. Any other site is refused, for HTTP (no CORS grant) and for WebSockets (handshake refused).
 import type { FastifyInstance } from 'fastify';
 import { desktopAppOrigin } from '../app/desktop/bridge.ts';
+import { fileNameHeader } from '../app/patients/files.ts';
 
 const allowedCrossOrigins = new Set([desktopAppOrigin]);
 
@@ -26,7 +27,7 @@ export function registerCors(app: FastifyInstance): void {
     if (request.method === 'OPTIONS') {
       reply
         .header('Access-Control-Allow-Methods', 'GET, POST')
-        .header('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept')
+        .header('Access-Control-Allow-Headers', `authorization, content-type, trpc-accept, ${fileNameHeader}`)
         .header('Access-Control-Max-Age', '600')
         .code(204)
         .send();

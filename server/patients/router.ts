@@ -4,11 +4,13 @@ import { saveRecordInput } from '../../app/patients/record.ts';
 import { z } from 'zod';
 import { permitted, router } from '../trpc.ts';
 import { assertValidDataset } from './datasets/validate.ts';
+import { filesRouter } from './files/index.ts';
 
 const ok = { ok: true as const };
 const nameInput = z.object({ firstName: z.string().max(100).default(''), lastName: z.string().max(100).default('') });
 
 export const patientsRouter = router({
+  files: filesRouter,
   suggestNickname: permitted('patients.enrol')
     .input(nameInput)
     .query(async ({ ctx, input }) => ({ nickname: await ctx.services.patients.suggestNickname(input) })),
