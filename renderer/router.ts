@@ -8,6 +8,7 @@ import AdminPage from './admin/AdminPage.vue';
 import AuditLogPage from './audit/AuditLogPage.vue';
 import DirectoryPage from './directory/DirectoryPage.vue';
 import HomePage from './home/HomePage.vue';
+import PatientFilesPage from './patients/files/PatientFilesPage.vue';
 import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
@@ -23,6 +24,8 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: HomePage },
       { path: 'patients', name: 'patients', component: PendingPage, props: { titleKey: 'menu.patientRecords' } },
       { path: 'patients/new', name: 'add-patient', component: PendingPage, props: { titleKey: 'menu.addPatient' } },
+      // Until the record page hosts the "Files" tab.
+      { path: 'patients/:patientId/files', name: 'patient-files', component: PatientFilesPage, props: true, meta: { permission: 'patients.read' } },
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },
