@@ -1,6 +1,7 @@
 // A patient's "Files" (SPEC PT-7) over real HTTP: who may upload, list, read and delete; what is
 // refused and why; the answers' headers; History and audit entries. Storage: patients-files-storage.
 import { readFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fastHasher, buildUser } from '../fixtures/factories.ts';
 import { enrolment, inPieces, pdfDocument, pngImage, readFileOf, uploadFile } from '../fixtures/files.ts';
@@ -244,4 +245,28 @@ describe('deleting', () => {
     expect(entry).toMatchObject({ actorId: assistant.user.id, onBehalfOfId: boss.user.id, outcome: 'success' });
     await boss.api.patients.files.delete({ patientId: id, fileId: up.json.id as string });
   });
+});
+
+test('the server’s logs, even at trace level, never carry a file’s name or content', async () => {
+  let logs = '';
+  const logStream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+  const traced = await startTestServer({ hasher: fastHasher, env: { CONSILIUM_LOG_LEVEL: 'trace' }, logStream });
+  try {
+    const clinician = await persona(traced, 'hp');
+    const { id } = await clinician.api.patients.enrol(enrolment());
+    const secret = 'Quarterbridge';
+    const up = await uploadFile(traced.server.url, clinician.token, id, pdfDocument(`${secret} renal scan`), { name: `${secret} Philomena.pdf`, type: 'application/pdf' });
+    await uploadFile(traced.server.url, clinician.token, id, png, { name: `${secret} photo.pdf`, type: 'application/pdf' });
+    await readFileOf(traced.server.url, clinician.token, id, up.json.id as string);
+    await clinician.api.patients.files.list({ patientId: id });
+    expect(logs).toContain('/api/patients/');
+    expect(logs).not.toContain(secret);
+  } finally {
+    await traced.close();
+  }
 });
