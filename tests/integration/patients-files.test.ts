@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { desktopAppOrigin } from '../../app/desktop/bridge.ts';
+import { fileNameHeader, filePaths } from '../../app/patients/files.ts';
 import { fastHasher, buildUser } from '../fixtures/factories.ts';
 import { enrolment, inPieces, pdfDocument, pngImage, readFileOf, uploadFile } from '../fixtures/files.ts';
 import { persona, signInUser, type SignedIn } from '../fixtures/personas.ts';
@@ -70,6 +72,22 @@ describe('who may add and read files', () => {
       expect(read.status).toBe(200);
       expect(read.bytes.equals(png)).toBe(true);
     }
+  });
+
+  test('the desktop client (app:// origin) may upload and read across origins', async () => {
+    const url = new URL(filePaths.files(patientId), t.server.url);
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: desktopAppOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': `authorization, content-type, ${fileNameHeader}` },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain(fileNameHeader);
+    const up = await fetch(url, { method: 'POST', headers: { origin: desktopAppOrigin, authorization: `Bearer ${lead.token}`, 'content-type': 'application/pdf', [fileNameHeader]: 'desktop.pdf' }, body: new Uint8Array(pdf) });
+    expect(up.status).toBe(201);
+    expect(up.headers.get('access-control-allow-origin')).toBe(desktopAppOrigin);
+    const { id } = (await up.json()) as { id: string };
+    const read = await fetch(new URL(filePaths.file(patientId, id), t.server.url), { headers: { origin: desktopAppOrigin, authorization: `Bearer ${lead.token}` } });
+    expect(read.headers.get('access-control-allow-origin')).toBe(desktopAppOrigin);
   });
 
   test('the GDPR officer of the hospital may read but not upload', async () => {

@@ -140,7 +140,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
       }
     });
 
-    app.get('/api/patients/:patientId/files/:fileId', async (request, reply) => {
+    // No HEAD twin: it would read (and audit) the whole file to send nothing.
+    app.get('/api/patients/:patientId/files/:fileId', { exposeHeadRoute: false }, async (request, reply) => {
       const file = await recorded(services, request, 'patients.read', 'patients.files.read', (actor, scope) => {
         const { patientId, fileId } = parsed(fileContentParams.safeParse(request.params), 'not_found');
         return services.files.read(principalFor(actor, 'patients.read'), patientId, fileId, scope);
