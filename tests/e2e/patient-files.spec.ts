@@ -16,7 +16,7 @@ async function accessibleInBothThemes(page: Page): Promise<void> {
   }
 }
 
-test('a clinician uploads, previews and deletes a patient’s files', async ({ page, server, clock, codeFor, signInPage }) => {
+test('a clinician uploads, previews and deletes a patient’s files', async ({ page, server, clock, codeFor, signInPage, apiIdle }) => {
   // A patient enrolled by Claire Martin, with the signed consent form attached at enrolment.
   const session = await server.services.identity.signIn({ username: 'claire.martin', password: demoPassword, code: await codeFor('claire.martin') }, 'e2e');
   const { id: patientId, nickname } = await callerFor(server, session.accessToken).patients.enrol(enrolment());
@@ -90,6 +90,12 @@ test('a clinician uploads, previews and deletes a patient’s files', async ({ p
   await page.getByRole('button', { name: 'Clear finished uploads' }).click();
   await expect(page.getByRole('list', { name: 'Uploads' })).toHaveCount(0);
 
+  // The access token expires while the user reads: the next upload renews it and goes through.
+  await apiIdle();
+  clock.advance(301_000);
+  await files.upload({ name: 'after-a-pause.png', mimeType: 'image/png', buffer: pngImage(16, 16, [20, 120, 60]) });
+  await expect(files.row('after-a-pause.png')).toBeVisible();
+
   // Delete, after confirming.
   await files.row('biopsy-report.pdf').getByRole('button', { name: 'Delete biopsy-report.pdf' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete file' });
@@ -98,5 +104,5 @@ test('a clinician uploads, previews and deletes a patient’s files', async ({ p
   await confirm.getByRole('button', { name: 'Delete file' }).click();
   await expect(page.getByRole('status').filter({ hasText: '“biopsy-report.pdf” was deleted.' })).toBeVisible();
   await expect(files.row('biopsy-report.pdf')).toHaveCount(0);
-  expect(await server.db.prisma.patientFile.findMany({ where: { patientId }, select: { name: true }, orderBy: { name: 'asc' } })).toEqual([{ name: 'consent-eu.pdf' }, { name: 'ultrasound.png' }]);
+  expect(await server.db.prisma.patientFile.findMany({ where: { patientId }, select: { name: true }, orderBy: { name: 'asc' } })).toEqual([{ name: 'after-a-pause.png' }, { name: 'consent-eu.pdf' }, { name: 'ultrasound.png' }]);
 });
