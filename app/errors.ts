@@ -37,6 +37,11 @@ export const errorCodes = [
   'email_not_verified',
   'email_in_use',
   'too_large',
+  'file_too_large',
+  'file_empty',
+  'file_type_not_allowed',
+  'file_type_mismatch',
+  'file_is_dicom',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

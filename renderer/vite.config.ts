@@ -11,6 +11,8 @@ export function rendererConfig(root: string) {
     root,
     plugins: [vue()],
     define: { __APP_VERSION__: JSON.stringify(packageJson.version) },
+    // Workers as ES modules (pdf.js's is one), emitted as files of the app: the CSP allows no others.
+    worker: { format: 'es' as const },
     build: {
       outDir: resolve(root, '../out/renderer'),
       emptyOutDir: true,
@@ -24,6 +26,6 @@ const apiServer = process.env.CONSILIUM_SERVER_URL ?? 'http://127.0.0.1:4500';
 
 export default defineConfig({
   ...rendererConfig(import.meta.dirname),
-  // /auth: the provider sign-in's routes (set CONSILIUM_PUBLIC_URL on the server to this dev server's address).
-  server: { proxy: { '/trpc': { target: apiServer, ws: true }, '/auth': { target: apiServer } } },
+  // /auth: the provider sign-in's routes; /api: files' bytes (set CONSILIUM_PUBLIC_URL on the server to this dev server's address).
+  server: { proxy: { '/trpc': { target: apiServer, ws: true }, '/auth': { target: apiServer }, '/api': { target: apiServer } } },
 });

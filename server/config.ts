@@ -45,6 +45,8 @@ const environment = z.object({
   CONSILIUM_IDLE_LOCK_SECONDS: positiveSeconds.default(600),
   /** How often scheduled jobs (guest expiry, inactivity review) run. */
   CONSILIUM_JOBS_SECONDS: positiveSeconds.default(300),
+  /** The largest file a patient's "Files" accept, in MiB (files are read whole to be previewed). */
+  CONSILIUM_MAX_FILE_MB: z.coerce.number().int().positive().max(1024).default(100),
   /** The address browsers use to reach this server (behind a proxy); default: the address it listens on. */
   CONSILIUM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   ...oidcEnvironment,
@@ -80,6 +82,8 @@ export interface ServerConfig {
   readonly snapshotSeconds: number;
   readonly jobsSeconds: number;
   readonly idleLockSeconds: number;
+  /** The largest file a patient's "Files" accept, in bytes. */
+  readonly maxFileBytes: number;
   /** Where browsers reach the server, without trailing slash; undefined: the address it listens on. */
   readonly publicUrl: string | undefined;
   /** Sign-in through an OpenID Connect provider; undefined when not configured. */
@@ -126,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     snapshotSeconds: e.CONSILIUM_SNAPSHOT_SECONDS,
     jobsSeconds: e.CONSILIUM_JOBS_SECONDS,
     idleLockSeconds: e.CONSILIUM_IDLE_LOCK_SECONDS,
+    maxFileBytes: e.CONSILIUM_MAX_FILE_MB * 1024 * 1024,
     publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
     oidc: oidc.config,
     dicom: { maxInstanceBytes: e.CONSILIUM_DICOM_MAX_INSTANCE_MB * mebibyte, maxStudyBytes: e.CONSILIUM_DICOM_MAX_STUDY_MB * mebibyte },

@@ -2,6 +2,7 @@
 // pages. Any other site is refused, for HTTP (no CORS grant) and for WebSockets (handshake refused).
 import type { FastifyInstance } from 'fastify';
 import { desktopAppOrigin } from '../app/desktop/bridge.ts';
+import { fileNameHeader } from '../app/patients/files.ts';
 
 const allowedCrossOrigins = new Set([desktopAppOrigin]);
 
@@ -27,7 +28,7 @@ export function registerCors(app: FastifyInstance): void {
       reply
         .header('Access-Control-Allow-Methods', 'GET, POST')
         // accept: DICOMweb clients (the viewer) ask for frames with an Accept that is not CORS-safelisted.
-        .header('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept, accept')
+        .header('Access-Control-Allow-Headers', `authorization, content-type, trpc-accept, accept, ${fileNameHeader}`)
         .header('Access-Control-Max-Age', '600')
         .code(204)
         .send();

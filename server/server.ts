@@ -27,6 +27,7 @@ import { registerCors, webSocketOriginAllowed } from './origins.ts';
 import { seedReferenceData } from './reference/seed.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { jobsOf, type Scheduler, startScheduler } from './jobs/scheduler.ts';
+import { fileRoutes } from './patients/files/index.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface StartOptions {
@@ -63,7 +64,7 @@ function scheduleSnapshots(store: DurableStore, seconds: number, log: FastifyIns
   return timer;
 }
 
-/** JSON bodies larger than this are refused before parsing (files travel by other routes). */
+/** JSON bodies larger than this are refused before parsing (files travel by their own routes, with their own limit). */
 const bodyLimitBytes = 1024 * 1024;
 /**
  * A batched call names all its procedures in one path parameter ("identity.me,system.info,...");
@@ -127,6 +128,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     registerOidcRoutes(app, { service: services.oidc, publicUrl: () => publicUrl ?? '', flowSeconds: defaultOidcLimits.flowSeconds });
     // After the onSend hook: a plugin's routes get the hooks registered before it.
     await app.register(dicomWebRoutes(services.imaging, services.identity), { prefix: '/dicom-web' });
+    await app.register(fileRoutes(services));
     await serveRenderer(app, config.rendererDir);
 
     if (db.store) {

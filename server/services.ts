@@ -23,6 +23,8 @@ import { IdentityService } from './identity/service.ts';
 import { FailureThrottle } from './identity/throttle.ts';
 import { AccessTokens } from './identity/tokens.ts';
 import { NotificationService } from './notifications/service.ts';
+import { SharedBlobs } from './blobs/shared.ts';
+import { blobReferenced, FilesRepo, FilesService } from './patients/files/index.ts';
 import { IdentitySeal } from './patients/identity-seal.ts';
 import { PatientsRepo } from './patients/repo.ts';
 import { PatientsService } from './patients/service.ts';
@@ -51,6 +53,8 @@ export interface Services {
   readonly log: ServiceLog;
   readonly codes: CodesService;
   readonly patients: PatientsService;
+  /** A patient's "Files": documents and images, their bytes in the blob store. */
+  readonly files: FilesService;
   /** Sign-in through an OpenID Connect provider; undefined when none is configured. */
   readonly oidc: OidcService | undefined;
   readonly imaging: ImagingService;
@@ -91,6 +95,9 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   const endSessions = (userId: string) => identity.revokeAllSessions(userId);
   const notifications = new NotificationService(prisma, clock);
   const actors = new ActorLoader(prisma);
+  const patientsRepo = new PatientsRepo(prisma);
+  // Every table holding blob ids decides whether a blob is still referred to (equal files share one).
+  const fileBlobs = new SharedBlobs(ports.blobs, blobReferenced(prisma));
   return {
     identity,
     actors,
@@ -106,7 +113,8 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     log: ports.log,
     codes: new CodesService(() => sharedCodeCatalogue()),
     imaging: new ImagingService({ repo: new ImagingRepo(prisma), blobs: ports.blobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom }),
-    patients: new PatientsService({ repo: new PatientsRepo(prisma), clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: () => ports.blobs }),
+    patients: new PatientsService({ repo: patientsRepo, clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: fileBlobs }),
+    files: new FilesService({ repo: new FilesRepo(prisma), patients: patientsRepo, blobs: fileBlobs, clock, maxBytes: config.maxFileBytes }),
     oidc: oidcProvider && publicUrl
       ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })
       : undefined,

@@ -1,6 +1,7 @@
 // The one tRPC instance: the procedures features may build on, and the single place where domain
 // errors become transport errors.
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import type { Actor } from '../app/access/actor.ts';
@@ -45,6 +46,11 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   email_not_verified: 'FORBIDDEN',
   email_in_use: 'CONFLICT',
   too_large: 'PAYLOAD_TOO_LARGE',
+  file_too_large: 'PAYLOAD_TOO_LARGE',
+  file_empty: 'BAD_REQUEST',
+  file_type_not_allowed: 'UNSUPPORTED_MEDIA_TYPE',
+  file_type_mismatch: 'UNSUPPORTED_MEDIA_TYPE',
+  file_is_dicom: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */
@@ -93,6 +99,11 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
 
 function transportError(cause: DomainError): TRPCError {
   return new TRPCError({ code: transportCodes[cause.code], message: cause.code, cause });
+}
+
+/** The HTTP status of a domain error, the same for HTTP routes outside tRPC (files) as for procedures. */
+export function httpStatusOf(code: ErrorCode): number {
+  return getHTTPStatusCodeFromError(transportError(new DomainError(code)));
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -149,7 +160,8 @@ export class AuditScope {
   }
 }
 
-function actorFields(actor: Actor, permission: Permission): Pick<AuditEntry, 'actorId' | 'onBehalfOfId'> {
+/** Who an audit entry names: the actor, and the clinician they act for when the permission is delegated. */
+export function actorFields(actor: Actor, permission: Permission): Pick<AuditEntry, 'actorId' | 'onBehalfOfId'> {
   const principal = principalFor(actor, permission);
   return { actorId: actor.userId, onBehalfOfId: principal.userId === actor.userId ? null : principal.userId };
 }

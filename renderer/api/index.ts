@@ -17,6 +17,12 @@ export function api(): ApiClient {
   return connection.client;
 }
 
+/** The server's address and the session, for the few HTTP routes outside tRPC (files' bytes). */
+export function httpSession(): { serverUrl: string; hooks: SessionHooks } {
+  if (!hooks) throw new Error('configureApi() must run before the API is used');
+  return { serverUrl, hooks };
+}
+
 /** Starts a new connection, so the WebSocket authenticates as the current user. */
 export function reconnect(): void {
   if (!hooks) return;

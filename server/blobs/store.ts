@@ -22,9 +22,23 @@ export interface BlobRef {
   readonly size: number;
 }
 
+/** Bytes stored, sealed, but not yet under their address: nothing reads them until committed. */
+export interface StagedBlob extends BlobRef {
+  /** Puts the bytes under their address (nothing to do when equal bytes are there already). */
+  commit(): Promise<void>;
+  /** Drops the bytes; the address is left as it was. */
+  discard(): Promise<void>;
+}
+
 export interface BlobStore {
   /** Stores the bytes (streamed in chunks); refuses more than `maxBytes`. */
   put(data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes?: number): Promise<BlobRef>;
+  /**
+   * Streams the bytes in like `put`, but places them under their address only on `commit`, so
+   * that a caller can place them and record what refers to them in one step (server/blobs/shared.ts).
+   * Every staged blob must be committed or discarded.
+   */
+  stage(data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes?: number): Promise<StagedBlob>;
   /** The whole blob, verified; BlobError('not_found' | 'damaged') otherwise. */
   read(id: string): Promise<Buffer>;
   has(id: string): Promise<boolean>;
@@ -92,6 +106,61 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
     return join(dir, id.slice(0, 2), id);
   };
 
+  async function stage(data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StagedBlob> {
+    const salt = randomBytes(16);
+    const tempPath = join(temp, `${salt.toString('hex')}.part`);
+    const file = await open(tempPath, 'wx', 0o600);
+    const address = createHmac('sha256', addressKey);
+    let size = 0;
+    let position = 0;
+    let index = 0;
+    try {
+      const header = Buffer.concat([magic, salt]);
+      await writeFully(file, header, position);
+      position += header.length;
+      // One chunk of look-ahead, so the last chunk can be sealed as the last.
+      let previous: Buffer | undefined;
+      const writeChunk = async (chunk: Buffer, last: boolean) => {
+        const sealed = seal(keys.content, chunk, chunkAad(salt, index, last));
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(sealed.length);
+        await writeFully(file, Buffer.concat([length, sealed]), position);
+        position += 4 + sealed.length;
+        index += 1;
+      };
+      for await (const chunk of asChunks(data)) {
+        size += chunk.length;
+        if (size > maxBytes) throw new BlobError('too_large', `The file is larger than the limit of ${maxBytes} bytes.`);
+        address.update(chunk);
+        if (previous) await writeChunk(previous, false);
+        previous = chunk;
+      }
+      await writeChunk(previous ?? Buffer.alloc(0), true);
+      await file.sync();
+    } catch (error) {
+      await file.close();
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+    await file.close();
+    const id = address.digest('hex');
+    const target = pathOf(id);
+    return {
+      id,
+      size,
+      async commit() {
+        if (await exists(target)) {
+          await rm(tempPath, { force: true });
+          return;
+        }
+        await mkdir(join(dir, id.slice(0, 2)), { recursive: true, mode: 0o700 });
+        await rename(tempPath, target);
+        await syncDirectory(join(dir, id.slice(0, 2)));
+      },
+      discard: () => rm(tempPath, { force: true }),
+    };
+  }
+
   return {
     addressKey,
     async list() {
@@ -102,54 +171,8 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
       }
       return ids.sort();
     },
-    async put(data, maxBytes = Number.MAX_SAFE_INTEGER) {
-      const salt = randomBytes(16);
-      const tempPath = join(temp, `${salt.toString('hex')}.part`);
-      const file = await open(tempPath, 'wx', 0o600);
-      const address = createHmac('sha256', addressKey);
-      let size = 0;
-      let position = 0;
-      let index = 0;
-      try {
-        const header = Buffer.concat([magic, salt]);
-        await writeFully(file, header, position);
-        position += header.length;
-        // One chunk of look-ahead, so the last chunk can be sealed as the last.
-        let previous: Buffer | undefined;
-        const writeChunk = async (chunk: Buffer, last: boolean) => {
-          const sealed = seal(keys.content, chunk, chunkAad(salt, index, last));
-          const length = Buffer.alloc(4);
-          length.writeUInt32BE(sealed.length);
-          await writeFully(file, Buffer.concat([length, sealed]), position);
-          position += 4 + sealed.length;
-          index += 1;
-        };
-        for await (const chunk of asChunks(data)) {
-          size += chunk.length;
-          if (size > maxBytes) throw new BlobError('too_large', `The file is larger than the limit of ${maxBytes} bytes.`);
-          address.update(chunk);
-          if (previous) await writeChunk(previous, false);
-          previous = chunk;
-        }
-        await writeChunk(previous ?? Buffer.alloc(0), true);
-        await file.sync();
-      } catch (error) {
-        await file.close();
-        await rm(tempPath, { force: true });
-        throw error;
-      }
-      await file.close();
-      const id = address.digest('hex');
-      const target = pathOf(id);
-      if (await exists(target)) {
-        await rm(tempPath, { force: true });
-        return { id, size };
-      }
-      await mkdir(join(dir, id.slice(0, 2)), { recursive: true, mode: 0o700 });
-      await rename(tempPath, target);
-      await syncDirectory(join(dir, id.slice(0, 2)));
-      return { id, size };
-    },
+    put: (data, maxBytes) => putStaged(stage, data, maxBytes),
+    stage,
 
     async read(id) {
       const path = pathOf(id);
@@ -188,6 +211,13 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
   };
 }
 
+/** `put` as `stage` then `commit`. */
+async function putStaged(stage: BlobStore['stage'], data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes: number | undefined): Promise<BlobRef> {
+  const staged = await stage(data, maxBytes);
+  await staged.commit();
+  return { id: staged.id, size: staged.size };
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -201,20 +231,28 @@ async function exists(path: string): Promise<boolean> {
 export function memoryBlobStore(): BlobStore {
   const addressKey = randomBytes(32);
   const blobs = new Map<string, Buffer>();
+  async function stage(data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StagedBlob> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of asChunks(data)) {
+      size += chunk.length;
+      if (size > maxBytes) throw new BlobError('too_large', `The file is larger than the limit of ${maxBytes} bytes.`);
+      parts.push(chunk);
+    }
+    const content = Buffer.concat(parts);
+    const id = createHmac('sha256', addressKey).update(content).digest('hex');
+    return {
+      id,
+      size,
+      commit: async () => {
+        if (!blobs.has(id)) blobs.set(id, content);
+      },
+      discard: async () => undefined,
+    };
+  }
   return {
-    async put(data, maxBytes = Number.MAX_SAFE_INTEGER) {
-      const parts: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of asChunks(data)) {
-        size += chunk.length;
-        if (size > maxBytes) throw new BlobError('too_large', `The file is larger than the limit of ${maxBytes} bytes.`);
-        parts.push(chunk);
-      }
-      const content = Buffer.concat(parts);
-      const id = createHmac('sha256', addressKey).update(content).digest('hex');
-      blobs.set(id, content);
-      return { id, size };
-    },
+    put: (data, maxBytes) => putStaged(stage, data, maxBytes),
+    stage,
     async read(id) {
       const content = blobs.get(id);
       if (!content) throw new BlobError('not_found', 'No such blob.');

@@ -425,6 +425,9 @@ CREATE INDEX "PatientParticipant_userId_idx" ON "PatientParticipant"("userId");
 CREATE INDEX "PatientFile_patientId_createdAt_idx" ON "PatientFile"("patientId", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "PatientFile_blobId_idx" ON "PatientFile"("blobId");
+
+-- CreateIndex
 CREATE INDEX "PatientEvent_patientId_at_idx" ON "PatientEvent"("patientId", "at");
 
 -- CreateIndex

@@ -4,12 +4,14 @@ import { saveRecordInput } from '../../app/patients/record.ts';
 import { z } from 'zod';
 import { permitted, router } from '../trpc.ts';
 import { assertValidDataset } from './datasets/validate.ts';
+import { filesRouter } from './files/index.ts';
 
 const ok = { ok: true as const };
 const nameInput = z.object({ firstName: z.string().max(100).default(''), lastName: z.string().max(100).default('') });
 
 export const patientsRouter = router({
   enrolErns: permitted('patients.enrol').query(({ ctx }) => ctx.services.patients.enrolErns(principalFor(ctx.actor, 'patients.enrol'))),
+  files: filesRouter,
   suggestNickname: permitted('patients.enrol')
     .input(nameInput)
     .query(async ({ ctx, input }) => ({ nickname: await ctx.services.patients.suggestNickname(input) })),

@@ -13,7 +13,7 @@ import { type ConsentKind, type EnrolData, formConsents, type PatientIdentity, t
 import type { z } from 'zod';
 import type { patientListInput } from '../../app/patients/schemas.ts';
 import { foldText, foldedWords } from '../../app/text/fold.ts';
-import type { BlobStore } from '../blobs/store.ts';
+import type { SharedBlobs } from '../blobs/shared.ts';
 import type { Clock } from '../clock.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import type { AuditScope } from '../trpc.ts';
@@ -28,7 +28,8 @@ export interface PatientsDeps {
   readonly repo: PatientsRepo;
   readonly clock: Clock;
   readonly seal: IdentitySeal;
-  readonly blobs: () => BlobStore;
+  /** Files' bytes, deleted when no file refers to them any more. */
+  readonly blobs: SharedBlobs;
   /** A uniformly random integer below `bound` (tests may script it). */
   readonly randomInt?: (bound: number) => number;
 }
@@ -324,8 +325,6 @@ export class PatientsService {
 
   /** Removes blobs no file refers to any more (equal files are stored once). */
   async #deleteBlobs(blobIds: readonly string[]): Promise<void> {
-    for (const blobId of new Set(blobIds)) {
-      if ((await this.#d.repo.db.patientFile.count({ where: { blobId } })) === 0) await this.#d.blobs().delete(blobId);
-    }
+    await this.#d.blobs.release(blobIds);
   }
 }

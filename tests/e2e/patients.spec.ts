@@ -2,6 +2,7 @@
 // its identifying data for the enrolling clinician, a participant who sees the nickname but never the
 // real name (on screen and in what the server sends), and "Patient Records".
 import { demoPassword } from '../../server/demo/accounts.ts';
+import { pdfDocument } from '../fixtures/files.ts';
 import { expect, test } from './fixtures.ts';
 import { choose } from './pages/controls.ts';
 
@@ -44,6 +45,7 @@ test('a clinician enrols a patient with the EU form; a participant sees the nick
   await expect(page.getByText('This nickname is free.')).toBeVisible();
   await validate.click();
   await expect(page.getByText('Nickname validated: Willow Estuary 31')).toBeVisible();
+  await page.getByLabel('Signed consent form (PDF or image)').setInputFiles({ name: 'consent-signed.pdf', mimeType: 'application/pdf', buffer: pdfDocument('Consent form signed by the parents') });
   await enrol.click();
 
   await expect(page.getByRole('heading', { name: 'Patient Willow Estuary 31' })).toBeVisible();
@@ -52,6 +54,8 @@ test('a clinician enrols a patient with the EU form; a participant sees the nick
   await expect(page.getByText(identity.lastName)).toBeVisible();
   const consents = page.getByRole('table', { name: 'Consents' });
   await expect(consents.getByRole('row')).toHaveCount(3);
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await expect(page.getByRole('table', { name: 'Files of this patient' }).getByRole('row').filter({ hasText: 'consent-signed.pdf' })).toContainText('Consent form');
 
   await page.getByRole('tab', { name: 'Participants' }).click();
   await page.getByRole('button', { name: 'Add participant' }).click();
@@ -79,6 +83,9 @@ test('a clinician enrols a patient with the EU form; a participant sees the nick
   await expect(page.getByRole('heading', { name: 'Pseudonymised data' })).toBeVisible();
   await expect(page.getByText('2017-09', { exact: true })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Identifying data' })).toHaveCount(0);
+  // The signed consent form carries the names: not among the files a participant sees.
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await expect(page.getByText('consent-signed.pdf')).toHaveCount(0);
   const text = await page.locator('body').innerText();
   for (const value of Object.values(identity)) expect(text).not.toContain(value);
   // Searching by the real name finds nothing for a participant.

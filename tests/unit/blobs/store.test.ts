@@ -76,6 +76,46 @@ describe('disk blob store', () => {
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
   });
 
+  test('a staged blob is readable only once committed; a discarded one leaves nothing behind', async () => {
+    const dir = await tempDir();
+    const store = await openDiskBlobStore(dir, keys);
+    const staged = await store.stage(pieces(Buffer.from('staged report'.repeat(1000)), 4096));
+    expect(await store.has(staged.id)).toBe(false);
+    expect(await reason(store.read(staged.id))).toBe('not_found');
+    await staged.commit();
+    expect(await store.read(staged.id)).toEqual(Buffer.from('staged report'.repeat(1000)));
+
+    const dropped = await store.stage(Buffer.from('never placed'));
+    await dropped.discard();
+    expect(await store.has(dropped.id)).toBe(false);
+    expect(await store.list()).toEqual([staged.id]);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  test('committing equal bytes again keeps the blob readable, and a blob deleted meanwhile comes back', async () => {
+    const dir = await tempDir();
+    const store = await openDiskBlobStore(dir, keys);
+    const first = await store.stage(Buffer.from('same scan'));
+    const second = await store.stage(Buffer.from('same scan'));
+    await first.commit();
+    await store.delete(first.id);
+    await second.commit();
+    expect(await store.read(second.id)).toEqual(Buffer.from('same scan'));
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  test('a stream that fails midway (client gone) leaves nothing behind', async () => {
+    const dir = await tempDir();
+    const store = await openDiskBlobStore(dir, keys);
+    async function* cut(): AsyncGenerator<Buffer> {
+      yield randomBytes(300_000);
+      throw new Error('aborted');
+    }
+    await expect(store.stage(cut())).rejects.toThrow('aborted');
+    expect(await store.list()).toEqual([]);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
   test('detects a changed byte, a file cut at a chunk boundary, and a file swapped under another address', async () => {
     const dir = await tempDir();
     const store = await openDiskBlobStore(dir, keys);
@@ -136,4 +176,8 @@ test('the memory store (ephemeral servers) behaves the same for callers', async 
   expect(await reason(store.put(Buffer.alloc(10), 5))).toBe('too_large');
   await store.delete(ref.id);
   expect(await reason(store.read(ref.id))).toBe('not_found');
+  const staged = await store.stage(Buffer.from('staged'));
+  expect(await store.has(staged.id)).toBe(false);
+  await staged.commit();
+  expect(await store.read(staged.id)).toEqual(Buffer.from('staged'));
 });

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       snapshotSeconds: 3600,
       jobsSeconds: 300,
       idleLockSeconds: 600,
+      maxFileBytes: 100 * 1024 * 1024,
       identityKey: undefined,
       dicom: { maxInstanceBytes: 512 * 1024 * 1024, maxStudyBytes: 4096 * 1024 * 1024 },
     });
@@ -84,6 +85,13 @@ describe('loadConfig', () => {
   test('refuses a token key shorter than 32 bytes, naming the variable', async () => {
     const error = await configError(() => loadConfig({ CONSILIUM_TOKEN_KEY: Buffer.alloc(16).toString('base64') }));
     expect(error.message).toContain('CONSILIUM_TOKEN_KEY');
+  });
+
+  test('reads the file size limit in MiB and refuses one that is not a positive whole number', async () => {
+    expect(loadConfig({ CONSILIUM_MAX_FILE_MB: '25' }, ['--ephemeral']).maxFileBytes).toBe(25 * 1024 * 1024);
+    for (const value of ['0', '-5', '1.5', 'lots', '4096']) {
+      expect((await configError(() => loadConfig({ CONSILIUM_MAX_FILE_MB: value }, ['--ephemeral']))).message).toContain('CONSILIUM_MAX_FILE_MB');
+    }
   });
 
   test('refuses a session lifetime of zero', async () => {

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "PatientFile_blobId_idx" ON "PatientFile"("blobId");
