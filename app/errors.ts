@@ -36,6 +36,7 @@ export const errorCodes = [
   'provider_failed',
   'email_not_verified',
   'email_in_use',
+  'review_not_due',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -21,6 +21,7 @@ import { seedDemoAccounts } from './demo/accounts.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
+import { registerPatientExportRoute } from './patients/export-route.ts';
 import { seedReferenceData } from './reference/seed.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { jobsOf, type Scheduler, startScheduler } from './jobs/scheduler.ts';
@@ -121,6 +122,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       reply.header('Referrer-Policy', 'no-referrer');
       reply.header('Cache-Control', 'no-store');
     });
+    registerPatientExportRoute(app, services);
     registerOidcRoutes(app, { service: services.oidc, publicUrl: () => publicUrl ?? '', flowSeconds: defaultOidcLimits.flowSeconds });
     await serveRenderer(app, config.rendererDir);
 

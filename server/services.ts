@@ -23,10 +23,12 @@ import { FailureThrottle } from './identity/throttle.ts';
 import { AccessTokens } from './identity/tokens.ts';
 import { NotificationService } from './notifications/service.ts';
 import type { BlobStore } from './blobs/store.ts';
+import { PatientExportService } from './patients/export.ts';
 import { IdentitySeal } from './patients/identity-seal.ts';
 import { PatientsRepo } from './patients/repo.ts';
+import { PatientReviewService } from './patients/review.ts';
 import { PatientsService } from './patients/service.ts';
-import { SystemService } from './system/service.ts';
+import { serverVersion, SystemService } from './system/service.ts';
 import { TrainingService } from './training/service.ts';
 
 /** Where services report what operators need to know; never personal data. */
@@ -49,6 +51,10 @@ export interface Services {
   readonly log: ServiceLog;
   readonly codes: CodesService;
   readonly patients: PatientsService;
+  /** The portability export (FHIR bundle plus files). */
+  readonly patientExport: PatientExportService;
+  /** The 15-year retention review of patient records. */
+  readonly patientReview: PatientReviewService;
   /** Sign-in through an OpenID Connect provider; undefined when none is configured. */
   readonly oidc: OidcService | undefined;
 }
@@ -87,6 +93,10 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   });
   const endSessions = (userId: string) => identity.revokeAllSessions(userId);
   const notifications = new NotificationService(prisma, clock);
+  const patientsRepo = new PatientsRepo(prisma);
+  const seal = new IdentitySeal(ports.identityKey ?? randomBytes(32));
+  const blobs = () => ports.blobs;
+  const store = db.store;
   return {
     identity,
     actors: new ActorLoader(prisma),
@@ -101,7 +111,17 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     system: new SystemService(config, clock),
     log: ports.log,
     codes: new CodesService(() => sharedCodeCatalogue()),
-    patients: new PatientsService({ repo: new PatientsRepo(prisma), clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: () => ports.blobs }),
+    patients: new PatientsService({
+      repo: patientsRepo,
+      clock,
+      seal,
+      blobs,
+      // After an erasure, a snapshot lets the journal files that still hold the identity go.
+      ...(store ? { snapshot: async () => void (await store.snapshot()) } : {}),
+      log: ports.log,
+    }),
+    patientExport: new PatientExportService({ repo: patientsRepo, clock, seal, blobs, version: serverVersion }),
+    patientReview: new PatientReviewService({ repo: patientsRepo, clock, notifications }),
     oidc: oidcProvider && publicUrl
       ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })
       : undefined,

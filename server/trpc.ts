@@ -1,6 +1,7 @@
 // The one tRPC instance: the procedures features may build on, and the single place where domain
 // errors become transport errors.
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import type { Actor } from '../app/access/actor.ts';
@@ -44,6 +45,7 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   provider_failed: 'UNAUTHORIZED',
   email_not_verified: 'FORBIDDEN',
   email_in_use: 'CONFLICT',
+  review_not_due: 'CONFLICT',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */
@@ -92,6 +94,11 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
 
 function transportError(cause: DomainError): TRPCError {
   return new TRPCError({ code: transportCodes[cause.code], message: cause.code, cause });
+}
+
+/** The HTTP status of a domain error, for the few routes outside tRPC (bytes: downloads, uploads). */
+export function httpStatusOf(code: ErrorCode): number {
+  return getHTTPStatusCodeFromError(new TRPCError({ code: transportCodes[code] }));
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
