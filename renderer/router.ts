@@ -12,6 +12,8 @@ import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
 import PendingPage from './shell/PendingPage.vue';
+import PatientPrivacyPage from './patients/gdpr/PatientPrivacyPage.vue';
+import PrivacyRequestsPage from './patients/gdpr/PrivacyRequestsPage.vue';
 
 const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
@@ -23,6 +25,8 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: HomePage },
       { path: 'patients', name: 'patients', component: PendingPage, props: { titleKey: 'menu.patientRecords' } },
       { path: 'patients/new', name: 'add-patient', component: PendingPage, props: { titleKey: 'menu.addPatient' } },
+      { path: 'patients/:patientId/privacy', name: 'patient-privacy', component: PatientPrivacyPage, props: true, meta: { permission: 'patients.read' } },
+      { path: 'privacy-requests', name: 'privacy-requests', component: PrivacyRequestsPage, meta: { permission: 'patients.erase' } },
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },

@@ -1,12 +1,12 @@
 // The app's one connection to the server, rebuilt when the signed-in user changes.
 import { type ApiClient, connect, type Connection, type SessionHooks } from './client.ts';
 
-let serverUrl = '';
+let baseUrl = '';
 let hooks: SessionHooks | undefined;
 let connection: Connection | undefined;
 
 export function configureApi(url: string, sessionHooks: SessionHooks): void {
-  serverUrl = url;
+  baseUrl = url;
   hooks = sessionHooks;
   reconnect();
 }
@@ -17,9 +17,14 @@ export function api(): ApiClient {
   return connection.client;
 }
 
+/** The server's base URL (http://host:port), for the few routes outside tRPC (downloads, uploads). */
+export function serverUrl(): string {
+  return baseUrl;
+}
+
 /** Starts a new connection, so the WebSocket authenticates as the current user. */
 export function reconnect(): void {
   if (!hooks) return;
   connection?.close();
-  connection = connect(serverUrl, hooks);
+  connection = connect(baseUrl, hooks);
 }

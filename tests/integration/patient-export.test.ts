@@ -2,7 +2,7 @@
 // validates offline against HL7's R4 JSON Schema and structure definitions, whose references all
 // resolve inside the bundle, with the expected codes, and whose DocumentReferences point at the
 // archive's files with their true size and SHA-1. Who may export, and that every attempt is audited.
-import type { Bundle, Condition, Consent, DocumentReference, Observation, Patient, Resource, Specimen } from '@medplum/fhirtypes';
+import type { Bundle, Condition, Consent, DocumentReference, Observation, Patient, Provenance, Resource, Specimen } from '@medplum/fhirtypes';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildUser, fastHasher } from '../fixtures/factories.ts';
@@ -100,7 +100,7 @@ describe('the archive', () => {
     const refs = references(bundle.entry);
     expect(refs.length).toBeGreaterThan(20);
     for (const reference of refs) expect(fullUrls, reference).toContain(reference);
-    const [provenance] = ofType(bundle, 'Provenance');
+    const [provenance] = ofType<Provenance>(bundle, 'Provenance');
     expect(provenance?.target).toHaveLength((bundle.entry?.length ?? 0) - 2);
   });
 
