@@ -33,8 +33,8 @@ export interface PatientsDeps {
   /** A uniformly random integer below `bound` (tests may script it). */
   readonly randomInt?: (bound: number) => number;
   /**
-   * Takes a database snapshot (durable servers): after an erasure, so that no journal file on disk
-   * holds the erased identity any more, and a fresh snapshot holds none either.
+   * Takes a database snapshot (durable servers): after an erasure or a deletion, so that no journal
+   * file on disk holds the erased identity any more, and a fresh snapshot holds none either.
    */
   readonly snapshot?: () => Promise<void>;
   readonly log?: ServiceLog;
@@ -276,6 +276,7 @@ export class PatientsService {
     await this.#d.repo.db.patient.delete({ where: { id: patientId } });
     await this.#deleteBlobs(files.map((f) => f.blobId));
     audit.about('patient', patientId);
+    await this.#forgetHistory();
   }
 
   /**
@@ -302,8 +303,15 @@ export class PatientsService {
     });
     await this.#deleteBlobs(forms.map((f) => f.blobId));
     audit.about('patient', patientId);
-    // The erasure is committed; if the snapshot fails, the next scheduled one does the same.
-    await this.#d.snapshot?.().catch((error: unknown) => this.#d.log?.error({ action: 'patients.erase', error: (error as Error).name }, 'snapshot after erasure failed'));
+    await this.#forgetHistory();
+  }
+
+  /**
+   * After a deletion or erasure (committed): a snapshot, so that no journal file keeps what is gone.
+   * If it fails, the next scheduled snapshot does the same.
+   */
+  async #forgetHistory(): Promise<void> {
+    await this.#d.snapshot?.().catch((error: unknown) => this.#d.log?.error({ action: 'patients.snapshot', error: (error as Error).name }, 'snapshot after deletion failed'));
   }
 
   /** Removes blobs no file refers to any more (equal files are stored once). */

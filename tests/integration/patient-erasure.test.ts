@@ -151,4 +151,16 @@ describe('the erasure', () => {
     const laterStill = { name: 'snapshot-later-still', seq: all[0]!.seq + 20n, createdAt: sevenMonthsLater };
     expect(snapshotsToKeep([...all, later, laterStill], sevenMonthsLater).has(snapshotBefore)).toBe(false);
   });
+
+  test('deleting a record (a clinician of the HCP) also takes a snapshot: its sealed identity is then in no journal file', async () => {
+    const other = await enrolPatient(clinician, { identity: { ...sampleIdentity, lastName: 'Blackwater' } });
+    const { identitySealed } = await t.server.db.prisma.patient.findUniqueOrThrow({ where: { id: other.id }, select: { identitySealed: true } });
+    await clinician.api.patients.delete({ patientId: other.id });
+    const [newest] = await listSnapshots(data.dir);
+    const stored = [(await readSnapshot(data.dir, newest!, keys.snapshot))!];
+    for (const name of (await readdir(data.dir)).filter((n) => parseJournalFileName(n) !== undefined)) {
+      stored.push(...(await readJournalFile(join(data.dir, name), keys.journal)).records.map((r) => encodeStatements(r.statements)));
+    }
+    for (const bytes of stored) expect(bytes.includes(Buffer.from(identitySealed!.slice(0, 40)))).toBe(false);
+  });
 });

@@ -161,6 +161,19 @@ describe('the archive', () => {
     expect(documents.find((d) => d.id === consentForm.id)).toMatchObject({ type: { coding: [{ code: '59284-0' }] }, content: [{ attachment: { contentType: 'application/pdf', hash: consentForm.sha1Base64, title: '../../signed consent.pdf' } }] });
   });
 
+  test('an anonymised patient\'s export has no identity, the year of birth only, and is marked anonymised', async () => {
+    const officer = await persona(t, 'gdprOfficer');
+    const other = await enrolPatient(enroller, { identity: { ...sampleIdentity, lastName: 'Thorncastle' } });
+    await officer.api.patients.erase({ patientId: other.id, confirm: other.nickname });
+    const response = await download(other.id, enroller.token);
+    const text = (await readZip(Buffer.from(await response.arrayBuffer()))).get('bundle.json')!.toString('utf8');
+    for (const word of ['Thorncastle', sampleIdentity.firstName, sampleIdentity.localId, sampleIdentity.dateOfBirth]) expect(text).not.toContain(word);
+    const bundle = JSON.parse(text) as Bundle;
+    expect(ofType<Patient>(bundle, 'Patient')[0]).toMatchObject({ birthDate: '2011', name: [{ use: 'anonymous', text: other.nickname }], meta: { security: [{ code: 'ANONYED' }] } });
+    expect(fhirErrors(bundle)).toEqual([]);
+    expect((await enroller.api.patients.exportSummary({ patientId: other.id })).includesIdentity).toBe(false);
+  });
+
   test('the summary says what the export will hold', async () => {
     expect(await enroller.api.patients.exportSummary({ patientId: patient.id })).toEqual({
       consents: 3, diagnoses: 2, phenotype: 1, labResults: 2, geneticFindings: 1, samples: 1, files: 2, fileBytes: report.bytes.length + consentForm.bytes.length, includesIdentity: true,
