@@ -42,6 +42,7 @@ export const errorCodes = [
   'file_type_not_allowed',
   'file_type_mismatch',
   'file_is_dicom',
+  'review_not_due',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,6 +1,7 @@
 // Starts the workstation's user interface: finds the server (from the desktop bridge, or the page's
 // own origin in a browser), connects, and sends the user to sign-in whenever a session ends.
 import { theme } from './theme.ts';
+import { TRPCClientError } from '@trpc/client';
 import { createPinia } from 'pinia';
 import PrimeVue from 'primevue/config';
 import { createApp, watch } from 'vue';
@@ -45,5 +46,12 @@ async function start(): Promise<void> {
   await useSystemInfo().load().catch(() => undefined);
   app.mount('#app');
 }
+
+// Background loads (a list refreshed by a live event, a tab reloading) may fail when a session has
+// just ended: the API client already sends the user to sign-in with the reason, so such failures are
+// not errors of the page. Anything else still surfaces.
+window.addEventListener('unhandledrejection', (event) => {
+  if (event.reason instanceof TRPCClientError) event.preventDefault();
+});
 
 void start();

@@ -16,6 +16,7 @@ import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
 import PendingPage from './shell/PendingPage.vue';
+import PrivacyRequestsPage from './patients/gdpr/PrivacyRequestsPage.vue';
 
 const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
@@ -29,6 +30,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'patients', name: 'patients', component: PatientListPage, meta: { permission: 'patients.read' } },
       { path: 'patients/new', name: 'add-patient', component: AddPatientPage, meta: { permission: 'patients.enrol' } },
       { path: 'patients/:patientId', name: 'patient', component: PatientRecordPage, meta: { permission: 'patients.read' } },
+      { path: 'privacy-requests', name: 'privacy-requests', component: PrivacyRequestsPage, meta: { permission: 'patients.erase' } },
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },

@@ -24,6 +24,7 @@ import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
 import { dicomWebRoutes } from './imaging/index.ts';
 import { type LogStream, loggerOptions, stackFrames } from './log.ts';
 import { registerCors, webSocketOriginAllowed } from './origins.ts';
+import { registerPatientExportRoute } from './patients/export-route.ts';
 import { seedReferenceData } from './reference/seed.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { jobsOf, type Scheduler, startScheduler } from './jobs/scheduler.ts';
@@ -125,6 +126,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       reply.header('Referrer-Policy', 'no-referrer');
       reply.header('Cache-Control', 'no-store');
     });
+    registerPatientExportRoute(app, services);
     registerOidcRoutes(app, { service: services.oidc, publicUrl: () => publicUrl ?? '', flowSeconds: defaultOidcLimits.flowSeconds });
     // After the onSend hook: a plugin's routes get the hooks registered before it.
     await app.register(dicomWebRoutes(services.imaging, services.identity), { prefix: '/dicom-web' });

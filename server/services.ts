@@ -25,12 +25,14 @@ import { AccessTokens } from './identity/tokens.ts';
 import { NotificationService } from './notifications/service.ts';
 import { SharedBlobs } from './blobs/shared.ts';
 import { blobReferenced, FilesRepo, FilesService } from './patients/files/index.ts';
+import { PatientExportService } from './patients/export.ts';
 import { IdentitySeal } from './patients/identity-seal.ts';
 import { PatientsRepo } from './patients/repo.ts';
+import { PatientReviewService } from './patients/review.ts';
 import { PatientsService } from './patients/service.ts';
 import { ImagingRepo, ImagingService } from './imaging/index.ts';
 import { patientImagingAccess } from './imaging/patient-access.ts';
-import { SystemService } from './system/service.ts';
+import { serverVersion, SystemService } from './system/service.ts';
 import { TrainingService } from './training/service.ts';
 
 /** Where services report what operators need to know; never personal data. */
@@ -55,6 +57,10 @@ export interface Services {
   readonly patients: PatientsService;
   /** A patient's "Files": documents and images, their bytes in the blob store. */
   readonly files: FilesService;
+  /** The portability export (FHIR bundle plus files). */
+  readonly patientExport: PatientExportService;
+  /** The 15-year retention review of patient records. */
+  readonly patientReview: PatientReviewService;
   /** Sign-in through an OpenID Connect provider; undefined when none is configured. */
   readonly oidc: OidcService | undefined;
   readonly imaging: ImagingService;
@@ -98,6 +104,8 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   const patientsRepo = new PatientsRepo(prisma);
   // Every table holding blob ids decides whether a blob is still referred to (equal files share one).
   const fileBlobs = new SharedBlobs(ports.blobs, blobReferenced(prisma));
+  const seal = new IdentitySeal(ports.identityKey ?? randomBytes(32));
+  const store = db.store;
   return {
     identity,
     actors,
@@ -113,8 +121,18 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     log: ports.log,
     codes: new CodesService(() => sharedCodeCatalogue()),
     imaging: new ImagingService({ repo: new ImagingRepo(prisma), blobs: ports.blobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom }),
-    patients: new PatientsService({ repo: patientsRepo, clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: fileBlobs }),
+    patients: new PatientsService({
+      repo: patientsRepo,
+      clock,
+      seal,
+      blobs: fileBlobs,
+      // After an erasure, a snapshot lets the journal files that still hold the identity go.
+      ...(store ? { snapshot: async () => void (await store.snapshot()) } : {}),
+      log: ports.log,
+    }),
     files: new FilesService({ repo: new FilesRepo(prisma), patients: patientsRepo, blobs: fileBlobs, clock, maxBytes: config.maxFileBytes }),
+    patientExport: new PatientExportService({ repo: patientsRepo, clock, seal, blobs: () => ports.blobs, version: serverVersion }),
+    patientReview: new PatientReviewService({ repo: patientsRepo, clock, notifications }),
     oidc: oidcProvider && publicUrl
       ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })
       : undefined,

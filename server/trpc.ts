@@ -51,6 +51,7 @@ const transportCodes: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   file_type_not_allowed: 'UNSUPPORTED_MEDIA_TYPE',
   file_type_mismatch: 'UNSUPPORTED_MEDIA_TYPE',
   file_is_dicom: 'UNSUPPORTED_MEDIA_TYPE',
+  review_not_due: 'CONFLICT',
 };
 
 /** What every error response carries in `data`, beside tRPC's own fields. */

@@ -41,6 +41,7 @@ export const matrix: Readonly<Record<Permission, readonly Persona[]>> = {
   'patients.read': ['hp', 'assistantActing', 'guest', 'gdprOfficer'],
   'patients.write': ['hp', 'assistantActing', 'guest'],
   'patients.erase': ['gdprOfficer'],
+  'patients.export': ['hp', 'assistantActing', 'guest', 'gdprOfficer'],
   'notifications.read': consented,
   'audit.read': ['ecAdmin', 'support'],
   'admin.roles': ['ecAdmin'],

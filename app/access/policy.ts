@@ -22,6 +22,7 @@ export const permissions = [
   'patients.read',
   'patients.write',
   'patients.erase',
+  'patients.export',
   'notifications.read',
   'audit.read',
   'admin.roles',
@@ -61,6 +62,8 @@ const rules: Readonly<Record<Permission, Rule>> = {
   'patients.read': { holds: (p) => clinician(p) || hasGlobalRole(p, 'GDPROfficer'), delegable: true },
   'patients.write': { holds: clinician, delegable: true },
   'patients.erase': { holds: (p) => hasGlobalRole(p, 'GDPROfficer'), delegable: false },
+  /** The patient's portability right (SPEC PT-9): the enrolling clinician (or their assistant) or the HCP's GDPR officer. */
+  'patients.export': { holds: (p) => clinician(p) || hasGlobalRole(p, 'GDPROfficer'), delegable: true },
   'notifications.read': { holds: anyone, delegable: false },
   'audit.read': { holds: (p) => hasGlobalRole(p, 'Support') || hasGlobalRole(p, 'ECAdmin'), delegable: false },
   'admin.roles': { holds: (p) => hasGlobalRole(p, 'ECAdmin'), delegable: false },

@@ -46,6 +46,11 @@ export function mayDeleteRecord(p: Principal, patient: PatientFacts): boolean {
   return isEnroller(p, patient) || treatingTeam(p, patient);
 }
 
+/** Recording the 15-year retention review ("keep for another 15 years"): clinicians of the enrolling HCP. */
+export function mayReview(p: Principal, patient: PatientFacts): boolean {
+  return isEnroller(p, patient) || treatingTeam(p, patient);
+}
+
 /** Erasing the identifying data on the patient's request: the HCP's GDPR officer. */
 export function mayErase(p: Principal, patient: PatientFacts): boolean {
   return isGdprOfficer(p, patient);
@@ -65,6 +70,7 @@ export function patientAbilities(p: Principal, patient: PatientFacts) {
     delete: mayDeleteRecord(p, patient),
     erase: mayErase(p, patient),
     export: mayExport(p, patient),
+    review: mayReview(p, patient),
   };
 }
 export type PatientAbilities = ReturnType<typeof patientAbilities>;

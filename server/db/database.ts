@@ -73,6 +73,8 @@ export async function openDatabase(durable?: DurableOptions): Promise<Database> 
   await prisma.$connect();
   if (!adapter) throw new Error('The database adapter did not open a connection');
   adapter.client.pragma('foreign_keys = ON');
+  // As for durable databases (durable/store.ts): deleted content is zeroed, not left in free pages.
+  adapter.client.pragma('secure_delete = ON');
   adapter.client.exec(schemaSql);
   const sqlite = adapter.client;
   return {

@@ -14,6 +14,7 @@ export function jobsOf(services: Services): Job[] {
   return [
     { name: 'jobs.expireGuests', recordType: 'user', run: () => services.access.expireGuests() },
     { name: 'jobs.flagInactiveAccounts', recordType: 'user', run: () => services.admin.flagInactiveAccounts() },
+    { name: 'jobs.remindPatientReviews', recordType: 'patient', run: () => services.patientReview.remindDue() },
   ];
 }
 

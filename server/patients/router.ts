@@ -66,6 +66,14 @@ export const patientsRouter = router({
       await ctx.services.patients.delete(principalFor(ctx.actor, 'patients.write'), input.patientId, ctx.audit);
       return ok;
     }),
+  /** What an export of the patient holds, before it is downloaded from the export route (export-route.ts). */
+  exportSummary: permitted('patients.export')
+    .input(patientIdInput)
+    .query(({ ctx, input }) => ctx.services.patientExport.summary(principalFor(ctx.actor, 'patients.export'), input.patientId)),
+  /** The 15-year retention review: "Keep for another 15 years". */
+  keepAfterReview: permitted('patients.write')
+    .input(patientIdInput)
+    .mutation(({ ctx, input }) => ctx.services.patientReview.keep(ctx.actor, principalFor(ctx.actor, 'patients.write'), input.patientId, ctx.audit)),
   erase: permitted('patients.erase')
     .input(eraseInput)
     .mutation(async ({ ctx, input }) => {

@@ -16,12 +16,13 @@ import { foldText, foldedWords } from '../../app/text/fold.ts';
 import type { SharedBlobs } from '../blobs/shared.ts';
 import type { Clock } from '../clock.ts';
 import type { Prisma } from '../db/generated/client.ts';
+import type { ServiceLog } from '../services.ts';
 import type { AuditScope } from '../trpc.ts';
 import type { IdentitySeal } from './identity-seal.ts';
+import { addYears, reviewYears } from './review.ts';
 import { minSearchLength } from './identity-seal.ts';
 import { identityVisibleTo, type PatientDetailRow, type PatientSummaryRow, type PatientsRepo, patientSummarySelect, visibleTo } from './repo.ts';
 
-const reviewYears = 15;
 const pseudonymAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export interface PatientsDeps {
@@ -32,6 +33,12 @@ export interface PatientsDeps {
   readonly blobs: SharedBlobs;
   /** A uniformly random integer below `bound` (tests may script it). */
   readonly randomInt?: (bound: number) => number;
+  /**
+   * Takes a database snapshot (durable servers): after an erasure or a deletion, so that no journal
+   * file on disk holds the erased identity any more, and a fresh snapshot holds none either.
+   */
+  readonly snapshot?: () => Promise<void>;
+  readonly log?: ServiceLog;
 }
 
 type ListQuery = z.output<typeof patientListInput>;
@@ -42,12 +49,6 @@ function personName(user: { firstName: string; lastName: string; status: string 
 
 function factsOf(row: { enrolledById: string; hcpId: string; participants: Array<{ userId: string } | { user: { id: string } }> }): PatientFacts {
   return { enrolledById: row.enrolledById, hcpId: row.hcpId, participantIds: row.participants.map((p) => ('userId' in p ? p.userId : p.user.id)) };
-}
-
-function addYears(date: Date, years: number): Date {
-  const next = new Date(date);
-  next.setUTCFullYear(next.getUTCFullYear() + years);
-  return next;
 }
 
 export class PatientsService {
@@ -219,6 +220,8 @@ export class PatientsService {
       updatedAt: row.updatedAt.toISOString(),
       anonymisedAt: row.anonymisedAt?.toISOString() ?? null,
       reviewDueAt: row.reviewDueAt.toISOString(),
+      /** Whether the retention review is due now (by the server's clock). */
+      reviewDue: row.reviewDueAt.getTime() <= this.#d.clock.now().getTime(),
       consents: row.consents.map((c) => ({ id: c.id, kind: c.kind as ConsentKind, form: c.form as 'EU' | 'UA', givenAt: c.givenAt.toISOString(), withdrawnAt: c.withdrawnAt?.toISOString() ?? null })),
       participants: row.participants.map((p) => ({ id: p.user.id, name: personName(p.user), profession: p.user.profession, hcp: p.user.hcp, since: p.createdAt.toISOString() })),
       record: medicalRecord.parse(JSON.parse(row.record)) as MedicalRecord,
@@ -295,6 +298,7 @@ export class PatientsService {
     await this.#d.repo.db.patient.delete({ where: { id: patientId } });
     await this.#deleteBlobs(files.map((f) => f.blobId));
     audit.about('patient', patientId);
+    await this.#forgetHistory();
   }
 
   /**
@@ -321,6 +325,15 @@ export class PatientsService {
     });
     await this.#deleteBlobs(forms.map((f) => f.blobId));
     audit.about('patient', patientId);
+    await this.#forgetHistory();
+  }
+
+  /**
+   * After a deletion or erasure (committed): a snapshot, so that no journal file keeps what is gone.
+   * If it fails, the next scheduled snapshot does the same.
+   */
+  async #forgetHistory(): Promise<void> {
+    await this.#d.snapshot?.().catch((error: unknown) => this.#d.log?.error({ action: 'patients.snapshot', error: (error as Error).name }, 'snapshot after deletion failed'));
   }
 
   /** Removes blobs no file refers to any more (equal files are stored once). */

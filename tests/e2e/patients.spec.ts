@@ -51,7 +51,7 @@ test('a clinician enrols a patient with the EU form; a participant sees the nick
   await expect(page.getByRole('heading', { name: 'Patient Willow Estuary 31' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Willow Estuary 31 was enrolled.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Identifying data' })).toBeVisible();
-  await expect(page.getByText(identity.lastName)).toBeVisible();
+  await expect(page.getByRole('tabpanel', { name: 'Summary' }).getByText(identity.lastName)).toBeVisible();
   const consents = page.getByRole('table', { name: 'Consents' });
   await expect(consents.getByRole('row')).toHaveCount(3);
   await page.getByRole('tab', { name: 'Files' }).click();

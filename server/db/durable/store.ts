@@ -335,6 +335,9 @@ export async function buildDatabase(options: DurableStoreOptions, state: Durable
   }
   // Before replay: cascading deletes must happen again exactly as they did.
   adapter.client.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten with zeros, not left in free pages that a snapshot would copy:
+  // erased identifying data must not survive in the next snapshot (SPEC PT-8).
+  adapter.client.pragma('secure_delete = ON');
   try {
     if (!state.snapshot) adapter.client.exec(options.schemaSql);
     for (const record of state.records) await replay(adapter, record);
