@@ -87,6 +87,7 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   });
   const endSessions = (userId: string) => identity.revokeAllSessions(userId);
   const notifications = new NotificationService(prisma, clock);
+  const codes = new CodesService(() => sharedCodeCatalogue());
   return {
     identity,
     actors: new ActorLoader(prisma),
@@ -100,8 +101,8 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     training: new TrainingService(prisma, clock, config.training),
     system: new SystemService(config, clock),
     log: ports.log,
-    codes: new CodesService(() => sharedCodeCatalogue()),
-    patients: new PatientsService({ repo: new PatientsRepo(prisma), clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: () => ports.blobs }),
+    codes,
+    patients: new PatientsService({ repo: new PatientsRepo(prisma), codes, clock, seal: new IdentitySeal(ports.identityKey ?? randomBytes(32)), blobs: () => ports.blobs }),
     oidc: oidcProvider && publicUrl
       ? new OidcService({ provider: oidcProvider, repo: new OidcRepo(prisma), identity, hasher, clock, redirectUri: () => `${publicUrl()}${oidcPaths.callback}` })
       : undefined,
