@@ -11,6 +11,7 @@ import HomePage from './home/HomePage.vue';
 import SignInPage from './identity/SignInPage.vue';
 import { useSessionStore } from './identity/useSessionStore.ts';
 import AppShell from './shell/AppShell.vue';
+import MedicalRecordPage from './patients/record/MedicalRecordPage.vue';
 import PendingPage from './shell/PendingPage.vue';
 
 const routes: RouteRecordRaw[] = [
@@ -23,6 +24,7 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: HomePage },
       { path: 'patients', name: 'patients', component: PendingPage, props: { titleKey: 'menu.patientRecords' } },
       { path: 'patients/new', name: 'add-patient', component: PendingPage, props: { titleKey: 'menu.addPatient' } },
+      { path: 'patients/:patientId/medical-record', name: 'medical-record', component: MedicalRecordPage, props: true, meta: { permission: 'patients.read' } },
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },

@@ -91,13 +91,14 @@ export const saveRecordInput = z.object({ patientId: idSchema, version: z.number
 export const recordFieldPrefix = 'record';
 
 /**
- * What is wrong with a record, field by field, keyed as the server reports it (dotted paths under
- * `record.`, the same messages), so a form shows the same errors before and after sending.
+ * A record as it would be saved (trimmed, defaults applied), or what is wrong with it field by field,
+ * keyed as the server reports it (dotted paths under `record.`, the same messages), so a form shows
+ * the same errors before sending as after.
  */
-export function recordFieldErrors(record: unknown): Record<string, string[]> {
-  const parsed = medicalRecord.safeParse(record);
+export function parseRecord(input: unknown): { ok: true; record: MedicalRecord } | { ok: false; fields: Record<string, string[]> } {
+  const parsed = medicalRecord.safeParse(input);
+  if (parsed.success) return { ok: true, record: parsed.data };
   const fields: Record<string, string[]> = {};
-  if (parsed.success) return fields;
   for (const issue of parsed.error.issues) (fields[[recordFieldPrefix, ...issue.path].join('.')] ??= []).push(issue.message);
-  return fields;
+  return { ok: false, fields };
 }

@@ -3,7 +3,7 @@
 // the form description (conditional fields, required marks, pruning).
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { datasetFields, pruneDataset, valueAt, withValueAt, type DatasetField } from '../../../app/patients/datasets/form.ts';
+import { datasetFields, isUnanswered, pruneDataset, valueAt, withValueAt, type DatasetField } from '../../../app/patients/datasets/form.ts';
 import { datasetSchemaFor, datasetSchemas } from '../../../app/patients/datasets/index.ts';
 import { type FieldIssue, issueFields, issuesFromFields } from '../../../app/patients/datasets/issues.ts';
 import { validateDataset } from '../../../app/patients/datasets/validate.ts';
@@ -212,5 +212,13 @@ describe('dataset form', () => {
     expect(validateDataset('ITHACA', pruned)).toEqual({ valid: true });
     expect(pruneDataset(ithaca, {})).toEqual({ growth: {}, development: {}, geneticTesting: {} });
     expect(ithacaValid.geneticTesting.gene).toBe('KMT2D');
+  });
+
+  test('tells a dataset not filled in yet (empty groups, cleared answers) from one with any answer', () => {
+    expect(isUnanswered({})).toBe(true);
+    expect(isUnanswered(pruneDataset(ithaca, {}))).toBe(true);
+    expect(isUnanswered({ growth: { heightCm: undefined }, dysmorphology: { features: [], notes: '' } })).toBe(true);
+    expect(isUnanswered({ growth: {}, development: { regression: false } })).toBe(false);
+    expect(isUnanswered({ growth: { ageMonths: 0 } })).toBe(false);
   });
 });
