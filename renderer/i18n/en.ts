@@ -291,6 +291,7 @@ export const en = {
     edit: 'Edit',
     save: 'Save',
     cancel: 'Cancel',
+    leaveUnsaved: 'Your changes to the medical record are not saved. Leave and lose them?',
     saved: 'The medical record was saved.',
     readOnly: 'You can read this record; only the treating team can change it.',
     savedBy: 'Last saved by {name} on {date}.',

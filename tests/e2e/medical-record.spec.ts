@@ -69,6 +69,11 @@ test('the enrolling clinician fills and saves the record and sees it again; a pa
   await finding.getByRole('textbox', { name: 'Method' }).fill('Trio exome');
   await fillIthaca(page, '400');
 
+  // Leaving with unsaved changes asks first; staying keeps them.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await shell.menuLink('Home').click();
+  await expect(record.summary).toHaveValue('Girl of 2 years with seizures and developmental delay.');
+
   // Bad input: each problem is named at its field, and nothing is saved.
   await record.save.click();
   await expect(record.invalid).toBeVisible();
@@ -82,7 +87,7 @@ test('the enrolling clinician fills and saves the record and sees it again; a pa
   await height.pressSequentially('84.5');
   await record.save.click();
   await expect(record.saved).toBeVisible();
-  await expect(record.edit).toBeVisible();
+  await expect(record.edit).toBeFocused();
 
   // Away and back: what the server holds is shown.
   await shell.menuLink('Home').click();
@@ -186,6 +191,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await saveRecordAs(server, 'claire.martin', patient.id, { summary: 'Saved elsewhere.' });
     await record.save.click();
     await expect(record.conflict).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Keep my changes' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Your changes are kept.' })).toBeVisible();
     expect(await violations(page)).toEqual([]);
   });
 }
