@@ -289,9 +289,12 @@ export class PatientsService {
     const facts = await this.#editable(principal, patientId);
     const checked = await checkRecord(this.#d.codes, facts.ernId, record);
     const now = this.#d.clock.now();
-    const saved = await this.#d.repo.db.patient.updateMany({ where: { id: patientId, recordVersion: version }, data: { record: JSON.stringify(checked), recordVersion: version + 1, updatedAt: now } });
-    if (saved.count !== 1) throw new DomainError('conflict');
-    await this.#d.repo.event(patientId, now, actor.userId, 'record_updated', { version: version + 1 });
+    // The new version and its "History" event (who saved it, read back by `record`) together or not at all.
+    await this.#d.repo.db.$transaction(async (tx) => {
+      const saved = await tx.patient.updateMany({ where: { id: patientId, recordVersion: version }, data: { record: JSON.stringify(checked), recordVersion: version + 1, updatedAt: now } });
+      if (saved.count !== 1) throw new DomainError('conflict');
+      await tx.patientEvent.create({ data: { patientId, at: now, actorId: actor.userId, kind: 'record_updated', details: JSON.stringify({ version: version + 1 }) }, select: { id: true } });
+    });
     audit.about('patient', patientId, { version: version + 1 });
     return { version: version + 1, record: checked };
   }
