@@ -50,15 +50,20 @@ export type ErrorCode = (typeof errorCodes)[number];
 /** Extra facts an error carries for its message, e.g. when a lock ends. Never personal data. */
 export type ErrorDetails = Readonly<Record<string, string | number>>;
 
+/** For invalid input found after parsing: each offending field (dotted path, as zod's) with its messages. */
+export type FieldErrors = Readonly<Record<string, readonly string[]>>;
+
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
+  readonly fields: FieldErrors;
 
-  constructor(code: ErrorCode, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode, details: ErrorDetails = {}, fields: FieldErrors = {}) {
     super(code);
     this.name = 'DomainError';
     this.code = code;
     this.details = details;
+    this.fields = fields;
   }
 }
 

@@ -106,6 +106,7 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   const fileBlobs = new SharedBlobs(ports.blobs, blobReferenced(prisma));
   const seal = new IdentitySeal(ports.identityKey ?? randomBytes(32));
   const store = db.store;
+  const codes = new CodesService(() => sharedCodeCatalogue());
   return {
     identity,
     actors,
@@ -119,10 +120,11 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     training: new TrainingService(prisma, clock, config.training),
     system: new SystemService(config, clock),
     log: ports.log,
-    codes: new CodesService(() => sharedCodeCatalogue()),
+    codes,
     imaging: new ImagingService({ repo: new ImagingRepo(prisma), blobs: ports.blobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom }),
     patients: new PatientsService({
       repo: patientsRepo,
+      codes,
       clock,
       seal,
       blobs: fileBlobs,

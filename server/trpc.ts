@@ -86,11 +86,11 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     let data: ErrorShapeData = { appCode: 'internal', details: {}, fields: {} };
-    if (cause instanceof DomainError) data = { appCode: cause.code, details: cause.details, fields: {} };
+    if (cause instanceof DomainError) data = { appCode: cause.code, details: cause.details, fields: Object.fromEntries(Object.entries(cause.fields).map(([field, messages]) => [field, [...messages]])) };
     else if (cause instanceof z.ZodError) data = { appCode: 'invalid_input', details: {}, fields: fieldErrors(cause) };
     else if (error.code === 'BAD_REQUEST') data.appCode = 'invalid_input';
     else if (error.code === 'NOT_FOUND') data.appCode = 'not_found';
-    const message = data.appCode === 'invalid_input' && cause instanceof z.ZodError
+    const message = data.appCode === 'invalid_input' && Object.keys(data.fields).length > 0
       ? `Invalid input: ${Object.entries(data.fields).map(([field, messages]) => `${field} (${messages.join('; ')})`).join(', ')}`
       : data.appCode === 'internal' && error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
     const { stack: _stack, ...rest } = shape.data;

@@ -57,7 +57,20 @@ export class PatientsRepo {
   facts(patientId: string) {
     return this.db.patient.findUnique({
       where: { id: patientId },
-      select: { id: true, enrolledById: true, hcpId: true, status: true, nickname: true, identitySealed: true, participants: { select: { userId: true } } },
+      select: { id: true, ernId: true, enrolledById: true, hcpId: true, status: true, nickname: true, identitySealed: true, participants: { select: { userId: true } } },
+    });
+  }
+
+  /** The medical record as saved, with its version. */
+  record(patientId: string) {
+    return this.db.patient.findUnique({ where: { id: patientId }, select: { ernId: true, record: true, recordVersion: true } });
+  }
+
+  /** When and by whom version `version` of the record was saved (its "record_updated" event). */
+  recordSave(patientId: string, version: number) {
+    return this.db.patientEvent.findFirst({
+      where: { patientId, kind: 'record_updated', details: JSON.stringify({ version }) },
+      select: { at: true, actorId: true },
     });
   }
 

@@ -3,7 +3,6 @@ import { principalFor } from '../../app/access/policy.ts';
 import { saveRecordInput } from '../../app/patients/record.ts';
 import { z } from 'zod';
 import { permitted, router } from '../trpc.ts';
-import { assertValidDataset } from './datasets/validate.ts';
 import { filesRouter } from './files/index.ts';
 
 const ok = { ok: true as const };
@@ -52,14 +51,18 @@ export const patientsRouter = router({
       await ctx.services.patients.withdrawConsents(ctx.actor, principalFor(ctx.actor, 'patients.write'), input.patientId, input.kinds, ctx.audit);
       return ok;
     }),
+  /** The medical record alone (e.g. the newer version after a conflict); recorded like opening the patient. */
+  record: permitted('patients.read', { auditReads: true })
+    .input(patientIdInput)
+    .query(({ ctx, input }) => {
+      ctx.audit.about('patient', input.patientId);
+      return ctx.services.patients.record(principalFor(ctx.actor, 'patients.read'), input.patientId);
+    }),
   saveRecord: permitted('patients.write')
     .input(saveRecordInput)
-    .mutation(async ({ ctx, input }) => {
-      const principal = principalFor(ctx.actor, 'patients.write');
-      const patient = await ctx.services.patients.get(principal, input.patientId);
-      if (Object.keys(input.record.dataset).length > 0) assertValidDataset(patient.ernId, input.record.dataset);
-      return ctx.services.patients.saveRecord(ctx.actor, principal, input.patientId, input.version, input.record, ctx.audit);
-    }),
+    .mutation(({ ctx, input }) =>
+      ctx.services.patients.saveRecord(ctx.actor, principalFor(ctx.actor, 'patients.write'), input.patientId, input.version, input.record, ctx.audit),
+    ),
   delete: permitted('patients.write')
     .input(patientIdInput)
     .mutation(async ({ ctx, input }) => {

@@ -21,12 +21,15 @@ import type { AuditScope } from '../trpc.ts';
 import type { IdentitySeal } from './identity-seal.ts';
 import { addYears, reviewYears } from './review.ts';
 import { minSearchLength } from './identity-seal.ts';
+import { checkRecord, type CodeLists } from './record.ts';
 import { identityVisibleTo, type PatientDetailRow, type PatientSummaryRow, type PatientsRepo, patientSummarySelect, visibleTo } from './repo.ts';
 
 const pseudonymAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export interface PatientsDeps {
   readonly repo: PatientsRepo;
+  /** The code lists, to check the record's coded terms against. */
+  readonly codes: CodeLists;
   readonly clock: Clock;
   readonly seal: IdentitySeal;
   /** Files' bytes, deleted when no file refers to them any more. */
@@ -279,15 +282,46 @@ export class PatientsService {
     audit.about('patient', patientId, { kinds: all.join(',') });
   }
 
-  /** Saves the medical record if nobody saved it since `version` was read. */
-  async saveRecord(actor: Actor, principal: Principal, patientId: string, version: number, record: MedicalRecord, audit: AuditScope): Promise<{ version: number }> {
-    await this.#editable(principal, patientId);
+  /**
+   * The medical record as last saved, with its version and who saved it when (null before the first
+   * save), whether the principal may edit it, and the credits of the code lists its terms come from.
+   */
+  async record(principal: Principal, patientId: string) {
+    const facts = await this.#visible(principal, patientId);
+    const row = (await this.#d.repo.record(patientId))!;
+    const saved = row.recordVersion > 0 ? await this.#d.repo.recordSave(patientId, row.recordVersion) : null;
+    const savedBy = saved?.actorId
+      ? await this.#d.repo.db.user.findUnique({ where: { id: saved.actorId }, select: { firstName: true, lastName: true, status: true } })
+      : null;
+    const lists = await this.#d.codes.about();
+    return {
+      patientId,
+      ernId: row.ernId,
+      version: row.recordVersion,
+      record: medicalRecord.parse(JSON.parse(row.record)) as MedicalRecord,
+      savedAt: saved?.at.toISOString() ?? null,
+      savedBy: savedBy ? personName(savedBy) : null,
+      editable: mayEditRecord(principal, factsOf(facts)),
+      credits: lists.map(({ system, name, release, attribution }) => ({ system, name, release, attribution })),
+    };
+  }
+
+  /**
+   * Saves the medical record if nobody saved it since `version` was read (`conflict` otherwise), once
+   * its codes and dataset are checked (server/patients/record.ts); returns the record as stored.
+   */
+  async saveRecord(actor: Actor, principal: Principal, patientId: string, version: number, record: MedicalRecord, audit: AuditScope): Promise<{ version: number; record: MedicalRecord }> {
+    const facts = await this.#editable(principal, patientId);
+    const checked = await checkRecord(this.#d.codes, facts.ernId, record);
     const now = this.#d.clock.now();
-    const saved = await this.#d.repo.db.patient.updateMany({ where: { id: patientId, recordVersion: version }, data: { record: JSON.stringify(record), recordVersion: version + 1, updatedAt: now } });
-    if (saved.count !== 1) throw new DomainError('conflict');
-    await this.#d.repo.event(patientId, now, actor.userId, 'record_updated', { version: version + 1 });
+    // The new version and its "History" event (who saved it, read back by `record`) together or not at all.
+    await this.#d.repo.db.$transaction(async (tx) => {
+      const saved = await tx.patient.updateMany({ where: { id: patientId, recordVersion: version }, data: { record: JSON.stringify(checked), recordVersion: version + 1, updatedAt: now } });
+      if (saved.count !== 1) throw new DomainError('conflict');
+      await tx.patientEvent.create({ data: { patientId, at: now, actorId: actor.userId, kind: 'record_updated', details: JSON.stringify({ version: version + 1 }) }, select: { id: true } });
+    });
     audit.about('patient', patientId, { version: version + 1 });
-    return { version: version + 1 };
+    return { version: version + 1, record: checked };
   }
 
   /** Deletes the record with its files (clinicians of the enrolling HCP). */

@@ -1,15 +1,7 @@
 // Every screen so far passes axe's WCAG 2.1 A/AA checks: controls have roles and names, contrast holds.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { demoPassword } from '../../server/demo/accounts.ts';
+import { axeViolations as violations } from './axe.ts';
 import { expect, test } from './fixtures.ts';
-
-async function violations(page: Page): Promise<string[]> {
-  // Overlays fade in: contrast is measured on the settled page, not mid-transition.
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`sign-in, Home, My Account and the user menu are accessible (${scheme} theme)`, async ({ page, signInPage, shell, codeFor }) => {

@@ -108,6 +108,12 @@ function pruneObject(node: DatasetSchemaNode, value: unknown): Record<string, un
   return out;
 }
 
+/** Whether no answer at all is given (groups may exist, empty): a dataset not filled in yet. */
+export function isUnanswered(data: unknown): boolean {
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) return Object.values(data).every(isUnanswered);
+  return isEmpty(data);
+}
+
 /**
  * The answers to save: values of fields that no longer apply and empty values dropped (a form keeps
  * them while the user changes their mind); required groups kept, so validation names their fields.

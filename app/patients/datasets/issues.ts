@@ -66,3 +66,34 @@ export function datasetIssues(errors: readonly RawValidationError[] | null | und
   }
   return issues;
 }
+
+/**
+ * An issue as a message of an `invalid_input` error's field: its keyword, with its bound after a
+ * colon ("maximum:250"), so a client words it in its own language (renderer i18n `datasets.errors`).
+ */
+export function issueMessage(issue: FieldIssue): string {
+  return issue.limit === undefined ? issue.keyword : `${issue.keyword}:${issue.limit}`;
+}
+
+/** The field key of a dataset issue in an error: "/growth/heightCm" under "record.dataset" → "record.dataset.growth.heightCm". */
+export function issueField(prefix: string, path: string): string {
+  return `${prefix}${path.replaceAll('/', '.')}`;
+}
+
+/** Dataset issues as an error's field messages, keyed under `prefix`. */
+export function issueFields(prefix: string, issues: DatasetIssues): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(issues).map(([path, issue]) => [issueField(prefix, path), [issueMessage(issue)]]));
+}
+
+/** Reads dataset issues back from an error's fields (those under `prefix` whose message is an issue). */
+export function issuesFromFields(prefix: string, fields: Readonly<Record<string, readonly string[]>>): DatasetIssues {
+  const issues: Record<string, FieldIssue> = {};
+  for (const [field, messages] of Object.entries(fields)) {
+    if (!field.startsWith(`${prefix}.`)) continue;
+    const [keyword = '', limit] = (messages[0] ?? '').split(':');
+    if (!(priority as readonly string[]).includes(keyword)) continue;
+    const path = field.slice(prefix.length).replaceAll('.', '/');
+    issues[path] = limit !== undefined && Number.isFinite(Number(limit)) ? { keyword: keyword as FieldIssue['keyword'], limit: Number(limit) } : { keyword: keyword as FieldIssue['keyword'] };
+  }
+  return issues;
+}

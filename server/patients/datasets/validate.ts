@@ -15,9 +15,3 @@ export function checkDataset(ernId: string, data: unknown): DatasetValidation {
   const validate = ajv.getSchema(ernId)!;
   return validate(data) ? { valid: true } : { valid: false, issues: datasetIssues(validate.errors) };
 }
-
-/** Refuses invalid data with `invalid_input`, naming the offending fields (paths, no values). */
-export function assertValidDataset(ernId: string, data: unknown): void {
-  const result = checkDataset(ernId, data);
-  if (!result.valid) throw new DomainError('invalid_input', { fields: Object.keys(result.issues).join(', ') });
-}

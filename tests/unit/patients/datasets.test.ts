@@ -3,14 +3,14 @@
 // the form description (conditional fields, required marks, pruning).
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { datasetFields, pruneDataset, valueAt, withValueAt, type DatasetField } from '../../../app/patients/datasets/form.ts';
+import { datasetFields, isUnanswered, pruneDataset, valueAt, withValueAt, type DatasetField } from '../../../app/patients/datasets/form.ts';
 import { datasetSchemaFor, datasetSchemas } from '../../../app/patients/datasets/index.ts';
-import type { FieldIssue } from '../../../app/patients/datasets/issues.ts';
+import { type FieldIssue, issueFields, issuesFromFields } from '../../../app/patients/datasets/issues.ts';
 import { validateDataset } from '../../../app/patients/datasets/validate.ts';
 import { erns } from '../../../app/reference/erns.ts';
 import { DomainError } from '../../../app/errors.ts';
 import { generatedValidatorsFile, generateValidatorsSource } from '../../../server/patients/datasets/generate-validators.ts';
-import { assertValidDataset, checkDataset } from '../../../server/patients/datasets/validate.ts';
+import { checkDataset } from '../../../server/patients/datasets/validate.ts';
 import { thrown } from '../../fixtures/errors.ts';
 
 interface Example {
@@ -146,11 +146,18 @@ describe('ERN dataset schemas', () => {
     expect(result).toEqual({ valid: false, issues: { '/growth/heightCm': { keyword: 'maximum', limit: 250 } } });
   });
 
-  test('the server refuses invalid data as invalid_input naming the fields, and an ERN without a dataset as not_found', async () => {
-    expect(() => assertValidDataset('ITHACA', ithacaValid)).not.toThrow();
-    const invalid = await thrown(() => assertValidDataset('ITHACA', { ...ithacaValid, growth: {} }), DomainError);
-    expect(invalid.code).toBe('invalid_input');
-    expect(invalid.details).toEqual({ fields: '/growth/ageMonths' });
+  test('issues travel in an invalid_input error as field messages and are read back by the form', () => {
+    const result = checkDataset('ITHACA', { ...ithacaValid, growth: { heightCm: 400 } });
+    expect(result.valid).toBe(false);
+    const fields = issueFields('record.dataset', result.valid ? {} : result.issues);
+    expect(fields).toEqual({ 'record.dataset.growth.ageMonths': ['required'], 'record.dataset.growth.heightCm': ['maximum:250'] });
+    expect(issuesFromFields('record.dataset', { ...fields, 'record.summary': ['At most 20000 characters'], 'record.dataset.x': ['no such keyword'] })).toEqual({
+      '/growth/ageMonths': { keyword: 'required' },
+      '/growth/heightCm': { keyword: 'maximum', limit: 250 },
+    });
+  });
+
+  test('the server has no dataset for an ERN that defines none', async () => {
     expect((await thrown(() => checkDataset('ERKNet', {}), DomainError)).code).toBe('not_found');
   });
 });
@@ -205,5 +212,13 @@ describe('dataset form', () => {
     expect(validateDataset('ITHACA', pruned)).toEqual({ valid: true });
     expect(pruneDataset(ithaca, {})).toEqual({ growth: {}, development: {}, geneticTesting: {} });
     expect(ithacaValid.geneticTesting.gene).toBe('KMT2D');
+  });
+
+  test('tells a dataset not filled in yet (empty groups, cleared answers) from one with any answer', () => {
+    expect(isUnanswered({})).toBe(true);
+    expect(isUnanswered(pruneDataset(ithaca, {}))).toBe(true);
+    expect(isUnanswered({ growth: { heightCm: undefined }, dysmorphology: { features: [], notes: '' } })).toBe(true);
+    expect(isUnanswered({ growth: {}, development: { regression: false } })).toBe(false);
+    expect(isUnanswered({ growth: { ageMonths: 0 } })).toBe(false);
   });
 });
