@@ -19,6 +19,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'meetings', name: 'meetings', component: PendingPage, props: { titleKey: 'menu.meetings' } },
       { path: 'documents', name: 'documents', component: PendingPage, props: { titleKey: 'menu.supportingDocuments' } },
       { path: 'account', name: 'account', component: AccountPage },
+      // Loaded on demand: cornerstone3d is large and sign-in and Home must not pay for it.
+      { path: 'imaging/studies/:studyUid', name: 'imaging-viewer', component: () => import('./imaging/ViewerPage.vue'), props: true },
     ],
   },
   { path: '/:unknown(.*)*', redirect: '/' },
@@ -31,7 +33,8 @@ export function createAppRouter(desktop: boolean) {
     const session = useSessionStore();
     if (to.meta.public) return session.signedIn && to.name === 'sign-in' ? { name: 'home' } : true;
     if (session.signedIn) return true;
-    return { name: 'sign-in', query: session.endedReason ? { reason: session.endedReason } : {} };
+    const redirect = to.name === 'home' ? {} : { redirect: to.fullPath };
+    return { name: 'sign-in', query: { ...(session.endedReason ? { reason: session.endedReason } : {}), ...redirect } };
   });
   return router;
 }
