@@ -33,8 +33,8 @@ export type Voi = z.infer<typeof voiSchema>;
 export const viewportStateSchema = z.object({
   seriesInstanceUid: uid,
   orientation: z.enum(orientations),
-  /** 0-based position in the stack (or slice in the volume's direction). */
-  imageIndex: z.number().int().min(0),
+  /** 0-based position in the stack (or slice in the volume's direction); null: the middle one. */
+  imageIndex: z.number().int().min(0).nullable(),
   /** Window/level; null leaves the image's own default. */
   voi: voiSchema.nullable(),
   /** 1 fits the image to the viewport. */
@@ -122,7 +122,9 @@ export function withLayout(state: ViewerState, layout: Layout, seriesOrder: read
       ...state,
       layout,
       activeViewport: 0,
-      viewports: mprOrientations.map((orientation) => ({ ...initialViewport(active.seriesInstanceUid, orientation), voi, invert: active.invert })),
+      // Planes open through the middle of the volume: its first slices along a plane other than the
+      // acquired one only graze its edge.
+      viewports: mprOrientations.map((orientation) => ({ ...initialViewport(active.seriesInstanceUid, orientation), imageIndex: null, voi, invert: active.invert })),
     };
   }
   if (state.layout === 'mpr') {

@@ -78,10 +78,10 @@ describe('withLayout', () => {
     const start = { ...withLayout(state(), '1x2', [a, b]), activeViewport: 1 };
     start.viewports[1] = { ...start.viewports[1]!, voi };
     const mpr = withLayout(start, 'mpr', [a, b]);
-    expect(mpr.viewports.map((v) => [v.seriesInstanceUid, v.orientation, v.voi])).toEqual([
-      [b, 'axial', voi],
-      [b, 'sagittal', voi],
-      [b, 'coronal', voi],
+    expect(mpr.viewports.map((v) => [v.seriesInstanceUid, v.orientation, v.voi, v.imageIndex])).toEqual([
+      [b, 'axial', voi, null],
+      [b, 'sagittal', voi, null],
+      [b, 'coronal', voi, null],
     ]);
     const back = withLayout(mpr, '1x1', [a, b]);
     expect(back.viewports).toEqual([{ ...initialViewport(b), voi }]);
