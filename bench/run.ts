@@ -1,16 +1,19 @@
 // `npm run bench`: runs the benchmarks and prints figures beside their baselines.
-//   npx tsx bench/run.ts [api] [journal] [restart]    (default: all three)
+//   npx tsx bench/run.ts [api] [journal] [restart] [viewer]    (default: all)
 // Options:
 //   --runs N                 api: sequential calls per variant (2000)
 //   --seconds N --rounds N   journal: measured seconds per window (3), windows per server and
 //                            concurrency (3)
 //   --concurrency 1,32       journal: concurrent clients per row
 //   --rows N --repeats N     restart: user rows (100000), opens and starts per scenario (3)
+//   --viewer-runs N          viewer: measured openings of each study per DICOMweb source (5);
+//                            needs `npm run build`, Chromium and Orthanc
 import { benchApiLatency } from './api-latency.ts';
 import { benchJournalThroughput } from './journal-throughput.ts';
 import { benchRestartTime } from './restart-time.ts';
+import { benchViewer } from './viewer.ts';
 
-const benchmarks = ['api', 'journal', 'restart'] as const;
+const benchmarks = ['api', 'journal', 'restart', 'viewer'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 const args = process.argv.slice(2);
@@ -44,3 +47,4 @@ if (selected.includes('journal')) {
   });
 }
 if (selected.includes('restart')) await benchRestartTime({ rows: number('--rows', 100_000), repeats: number('--repeats', 3) });
+if (selected.includes('viewer')) await benchViewer(number('--viewer-runs', 5));

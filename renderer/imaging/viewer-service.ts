@@ -360,6 +360,8 @@ export class ViewerService {
           const last = loaded.imageIds.length - 1;
           const index = wanted.imageIndex === null ? Math.floor(last / 2) : Math.min(wanted.imageIndex, last);
           await (engine.getViewport(slot.viewportId) as StackViewport).setStack(loaded.imageIds, index);
+          // The rest of the stack loads in the background, nearest images first, so scrolling and cine find them ready.
+          toolUtilities.stackPrefetch.enable(slot.element);
         } else {
           volumeId = await this.#volume(loaded);
           volumeViewports.push(slot.viewportId);
@@ -474,6 +476,7 @@ export class ViewerService {
 
   #releaseSlot(slot: Slot): void {
     toolUtilities.cine.stopClip(slot.element);
+    if (slot.orientation === 'acquisition') toolUtilities.stackPrefetch.disable(slot.element);
     slot.release();
     this.#group?.removeViewports(engineId, slot.viewportId);
     if (this.#engine?.getViewport(slot.viewportId)) this.#engine.disableElement(slot.viewportId);
