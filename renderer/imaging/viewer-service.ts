@@ -13,52 +13,25 @@ import {
   type Types,
   utilities as csUtilities,
   volumeLoader,
-  type VolumeViewport,
 } from '@cornerstonejs/core';
-import { wadors } from '@cornerstonejs/dicom-image-loader';
-import { utilities as metadataUtilities } from '@cornerstonejs/metadata';
 import { annotation, Enums as ToolEnums, ToolGroupManager, type Types as ToolTypes, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { nextTick } from 'vue';
-import { type DicomJsonDataset, numberOf, stringOf, tags } from '../../app/imaging/dicom-json.ts';
-import { rangeToVoi, voiToRange } from '../../app/imaging/presets.ts';
-import { buildDisplaySeries, type DisplaySeries } from '../../app/imaging/series.ts';
-import { type StackGeometry, stackGeometry, syncedIndex } from '../../app/imaging/sync.ts';
-import {
-  initialViewerState,
-  type Layout,
-  type Orientation,
-  parseViewerState,
-  type ViewerState,
-  type Voi,
-  withLayout,
-} from '../../app/imaging/viewer-state.ts';
-import { clearFrameFixes, fixBinaryFrame, fixYbr422Frame } from './frame-fixes.ts';
+import type { DicomJsonDataset } from '../../app/imaging/dicom-json.ts';
+import { voiToRange } from '../../app/imaging/presets.ts';
+import { syncedIndex } from '../../app/imaging/sync.ts';
+import { initialViewerState, type Layout, type Orientation, parseViewerState, type ViewerState, type Voi, withLayout } from '../../app/imaging/viewer-state.ts';
+import { measurementValues, readAnnotations, restoreAnnotations } from './annotations.ts';
 import { renderingInfo } from './cornerstone.ts';
 import { DicomWebError, type DicomWebClient } from './dicomweb.ts';
-import { measurementValues, readAnnotations, restoreAnnotations } from './annotations.ts';
+import { forgetStudies, type LoadedSeries, loadStudy, type Study } from './study.ts';
+import { enableSlot, releaseSlot, type Slot } from './viewport-slots.ts';
 import { createToolGroup, type PrimaryTool, setPrimaryTool, type TextPrompt } from './tools.ts';
 import type { useImagingStore, ViewportView } from './useImagingStore.ts';
+import { currentIndex, emptyView, normalRotation, readViewport, updateView, type Viewport } from './viewport-reading.ts';
 
 const engineId = 'consilium-viewer';
 const toolGroupId = 'consilium-viewer-tools';
 const thumbnailEngineId = '_thumbnails';
-
-type Viewport = StackViewport | VolumeViewport;
-
-interface Slot {
-  readonly viewportId: string;
-  readonly element: HTMLDivElement;
-  readonly orientation: Orientation;
-  readonly seriesInstanceUid: string;
-  lastIndex: number;
-  readonly release: () => void;
-}
-
-interface LoadedSeries {
-  readonly display: DisplaySeries;
-  readonly imageIds: string[];
-  readonly geometry: StackGeometry;
-}
 
 export interface ViewerServiceOptions {
   readonly studyInstanceUid: string;
@@ -76,7 +49,7 @@ export class ViewerService {
   #engine: RenderingEngine | undefined;
   #group: ToolTypes.IToolGroup | undefined;
   #slots: Slot[] = [];
-  readonly #series = new Map<string, LoadedSeries>();
+  #study: Study | undefined;
   readonly #volumes = new Set<string>();
   #syncing = false;
   #unmounted = false;
@@ -100,8 +73,10 @@ export class ViewerService {
     store.phase = 'loading';
     store.gpu = renderingInfo().gpu;
     try {
-      const series = await this.#loadSeries();
+      const study = await loadStudy(this.#options.client, this.#options.studyInstanceUid);
       if (this.#unmounted) return;
+      this.#study = study;
+      const series = study.series;
       if (series.length === 0) throw new DicomWebError('not_found');
       this.#engine = new RenderingEngine(engineId);
       this.#group = createToolGroup(toolGroupId, this.#options.prompt, () => this.#refreshMeasurements());
@@ -110,7 +85,7 @@ export class ViewerService {
       this.#listen(eventTarget, ToolEnums.Events.ANNOTATION_REMOVED, () => this.#refreshMeasurements());
       this.#listen(eventTarget, Enums.Events.IMAGE_LOAD_FAILED, (event) => this.#markFailed(event));
       this.#listen(eventTarget, Enums.Events.IMAGE_LOAD_ERROR, (event) => this.#markFailed(event));
-      store.series = series;
+      store.series = [...series];
       store.phase = 'ready';
       if (initial) {
         try {
@@ -144,10 +119,8 @@ export class ViewerService {
     for (const volumeId of this.#volumes) cache.removeVolumeLoadObject(volumeId);
     this.#volumes.clear();
     cache.purgeCache();
-    wadors.metaDataManager.purge();
-    clearFrameFixes();
-    metadataUtilities.clearCacheData();
-    this.#series.clear();
+    forgetStudies();
+    this.#study = undefined;
     this.#store.reset();
   }
 
@@ -251,19 +224,14 @@ export class ViewerService {
 
   /** The metadata of the instance shown in a viewport (for the tag browser). */
   currentInstance(index = this.#store.activeViewport): DicomJsonDataset | undefined {
-    const slot = this.#slots[index];
-    const loaded = slot && this.#series.get(slot.seriesInstanceUid);
     const viewport = this.#viewport(index);
-    if (!loaded || !viewport) return undefined;
-    const imageId = viewport.getCurrentImageId();
-    const at = loaded.imageIds.indexOf(imageId ?? '');
-    const ref = loaded.display.images[Math.max(0, at)];
-    return loaded.display.instances.find((i) => i['00080018']?.Value?.[0] === ref?.sopInstanceUid);
+    const imageId = viewport && 'getCornerstoneImage' in viewport ? viewport.getCornerstoneImage()?.imageId : viewport?.getCurrentImageId();
+    return imageId ? this.#study?.instanceOf(imageId) : undefined;
   }
 
   /** Draws a series' middle image into a thumbnail canvas. */
   async renderThumbnail(seriesInstanceUid: string, canvas: HTMLCanvasElement): Promise<void> {
-    const loaded = this.#series.get(seriesInstanceUid);
+    const loaded = this.#study?.get(seriesInstanceUid);
     const imageId = loaded?.imageIds[Math.floor(loaded.imageIds.length / 2)];
     if (!imageId || this.#unmounted) return;
     await csUtilities.loadImageToCanvas({ canvas, imageId });
@@ -274,31 +242,14 @@ export class ViewerService {
   /** The whole view as a plain object (see app/imaging/viewer-state.ts). */
   read(): ViewerState {
     const store = this.#store;
-    const viewports = this.#slots.map((slot, index) => {
-      const viewport = this.#viewport(index)!;
-      const presentation = viewport.getViewPresentation();
-      const range = viewport.getProperties()?.voiRange;
-      return {
-        seriesInstanceUid: slot.seriesInstanceUid,
-        orientation: slot.orientation,
-        imageIndex: currentIndex(viewport),
-        voi: range ? rangeToVoi(range) : null,
-        zoom: presentation.zoom ?? 1,
-        pan: [presentation.pan?.[0] ?? 0, presentation.pan?.[1] ?? 0] as [number, number],
-        rotation: normalRotation(presentation.rotation ?? 0),
-        flipHorizontal: presentation.flipHorizontal ?? false,
-        flipVertical: presentation.flipVertical ?? false,
-        invert: viewport.getProperties()?.invert ?? false,
-      };
-    });
     return {
       version: 1,
       studyInstanceUid: this.#options.studyInstanceUid,
       layout: store.layout,
       activeViewport: store.activeViewport,
       syncScroll: store.syncScroll,
-      viewports,
-      annotations: readAnnotations(this.#seriesOfImageId),
+      viewports: this.#slots.map((slot, index) => readViewport(this.#viewport(index)!, slot.seriesInstanceUid, slot.orientation)),
+      annotations: readAnnotations((imageId) => this.#study?.sourceOf(imageId)),
     };
   }
 
@@ -307,7 +258,7 @@ export class ViewerService {
     const state = parseViewerState(input);
     if (state.studyInstanceUid !== this.#options.studyInstanceUid) throw new Error('The state belongs to another study.');
     for (const viewport of state.viewports) {
-      const series = this.#series.get(viewport.seriesInstanceUid);
+      const series = this.#study?.get(viewport.seriesInstanceUid);
       if (!series) throw new Error('The state names a series this study does not have.');
       if (viewport.orientation !== 'acquisition' && !series.display.reconstructable) throw new Error('This series cannot be reformatted.');
     }
@@ -342,7 +293,8 @@ export class ViewerService {
       slots.push(keep[i] && old ? old : this.#enable(i, elements[i]!, wanted.orientation, wanted.seriesInstanceUid));
       const previous = store.viewports[i];
       // The render counter keeps counting when a pane shows something else: tests wait on it.
-      views.push(previous && keep[i] ? previous : { ...emptyView(wanted.seriesInstanceUid, wanted.orientation, this.#series.get(wanted.seriesInstanceUid)!.imageIds.length), renderCount: previous?.renderCount ?? 0 });
+      const count = this.#study!.get(wanted.seriesInstanceUid)!.imageIds.length;
+      views.push(previous && keep[i] ? previous : emptyView(wanted.seriesInstanceUid, wanted.orientation, count, previous?.renderCount));
     }
     this.#slots = slots;
     store.viewports = views;
@@ -355,7 +307,7 @@ export class ViewerService {
       state.viewports.map(async (wanted, i) => {
         if (keep[i]) return;
         const slot = slots[i]!;
-        const loaded = this.#series.get(wanted.seriesInstanceUid)!;
+        const loaded = this.#study!.get(wanted.seriesInstanceUid)!;
         if (wanted.orientation === 'acquisition') {
           const last = loaded.imageIds.length - 1;
           const index = wanted.imageIndex === null ? Math.floor(last / 2) : Math.min(wanted.imageIndex, last);
@@ -389,50 +341,15 @@ export class ViewerService {
 
     store.activeViewport = state.activeViewport;
     store.syncScroll = state.syncScroll && state.layout !== 'mpr';
-    restoreAnnotations(state.annotations, (seriesUid, image) => this.#imageIdOf(seriesUid, image));
+    restoreAnnotations(state.annotations, (seriesUid, image) => this.#study?.imageIdOf(seriesUid, image));
     engine.render();
     this.#refreshMeasurements();
   }
 
   // ---- internals ----
 
-  async #loadSeries(): Promise<DisplaySeries[]> {
-    const { client, studyInstanceUid } = this.#options;
-    const listing = await client.listSeries(studyInstanceUid);
-    const uids = listing.map((s) => s['0020000E']?.Value?.[0]).filter((uid): uid is string => typeof uid === 'string');
-    const all = await Promise.all(uids.map(async (uid) => buildDisplaySeries(uid, await client.seriesMetadata(studyInstanceUid, uid))));
-    const shown = all.filter((s) => s.images.length > 0);
-    shown.sort((a, b) => (a.seriesNumber ?? Number.MAX_SAFE_INTEGER) - (b.seriesNumber ?? Number.MAX_SAFE_INTEGER) || a.description.localeCompare(b.description));
-    for (const display of shown) {
-      const imageIds = display.images.map((image) => client.imageId(studyInstanceUid, display.seriesInstanceUid, image));
-      // The loader finds a multi-frame instance's metadata under its first frame.
-      display.images.forEach((image, i) => {
-        const instance = display.instances.find((inst) => inst['00080018']?.Value?.[0] === image.sopInstanceUid);
-        if (image.frame === 1 && instance) wadors.metaDataManager.add(imageIds[i]!, forCornerstone(instance) as never);
-        if (instance) registerFrameFix(imageIds[i]!.slice('wadors:'.length), instance);
-      });
-      this.#series.set(display.seriesInstanceUid, { display, imageIds, geometry: stackGeometry(display) });
-    }
-    return shown;
-  }
-
   #seriesOrder(): string[] {
     return this.#store.series.map((s) => s.seriesInstanceUid);
-  }
-
-  readonly #seriesOfImageId = (imageId: string): { seriesInstanceUid: string; sopInstanceUid: string; frame: number } | undefined => {
-    for (const [seriesInstanceUid, loaded] of this.#series) {
-      const at = loaded.imageIds.indexOf(imageId);
-      if (at >= 0) return { seriesInstanceUid, ...loaded.display.images[at]! };
-    }
-    return undefined;
-  };
-
-  #imageIdOf(seriesInstanceUid: string, image: { sopInstanceUid: string; frame: number }): string | undefined {
-    const loaded = this.#series.get(seriesInstanceUid);
-    if (!loaded) return undefined;
-    const at = loaded.display.images.findIndex((i) => i.sopInstanceUid === image.sopInstanceUid && i.frame === image.frame);
-    return at >= 0 ? loaded.imageIds[at] : undefined;
   }
 
   async #volume(loaded: LoadedSeries): Promise<string> {
@@ -446,40 +363,14 @@ export class ViewerService {
   }
 
   #enable(index: number, element: HTMLDivElement, orientation: Orientation, seriesInstanceUid: string): Slot {
-    const engine = this.#engine!;
-    const viewportId = `viewport-${index}-${Date.now().toString(36)}`;
-    engine.enableElement({
-      viewportId,
-      element,
-      type: orientation === 'acquisition' ? Enums.ViewportType.STACK : Enums.ViewportType.ORTHOGRAPHIC,
-      defaultOptions: { background: [0, 0, 0], ...(orientation === 'acquisition' ? {} : { orientation: orientation as Enums.OrientationAxis }) },
+    return enableSlot(this.#engine!, this.#group, element, orientation, seriesInstanceUid, {
+      rendered: () => this.#updateView(index),
+      newImage: () => this.#onNewImage(index),
     });
-    this.#group?.addViewport(viewportId, engineId);
-    const onRendered = () => this.#updateView(index);
-    const onNewImage = () => this.#onNewImage(index);
-    element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
-    element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
-    element.addEventListener(Enums.Events.VOLUME_NEW_IMAGE, onNewImage);
-    return {
-      viewportId,
-      element,
-      orientation,
-      seriesInstanceUid,
-      lastIndex: 0,
-      release: () => {
-        element.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
-        element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
-        element.removeEventListener(Enums.Events.VOLUME_NEW_IMAGE, onNewImage);
-      },
-    };
   }
 
   #releaseSlot(slot: Slot): void {
-    toolUtilities.cine.stopClip(slot.element);
-    if (slot.orientation === 'acquisition') toolUtilities.stackPrefetch.disable(slot.element);
-    slot.release();
-    this.#group?.removeViewports(engineId, slot.viewportId);
-    if (this.#engine?.getViewport(slot.viewportId)) this.#engine.disableElement(slot.viewportId);
+    releaseSlot(this.#engine, this.#group, slot);
   }
 
   #viewport(index: number): Viewport | undefined {
@@ -490,23 +381,7 @@ export class ViewerService {
   #updateView(index: number): void {
     const viewport = this.#viewport(index);
     const view = this.#store.viewports[index];
-    if (!viewport || !view) return;
-    const presentation = viewport.getViewPresentation();
-    const range = viewport.getProperties()?.voiRange;
-    // A reformatted plane has no one image size to show.
-    const image = 'getCornerstoneImage' in viewport ? viewport.getCornerstoneImage() : undefined;
-    view.imageIndex = currentIndex(viewport);
-    view.imageCount = viewport.getNumberOfSlices?.() || view.imageCount;
-    view.rows = image?.rows;
-    view.columns = image?.columns;
-    view.voi = range ? rangeToVoi(range) : undefined;
-    view.zoom = presentation.zoom ?? 1;
-    view.rotation = normalRotation(presentation.rotation ?? 0);
-    view.flipHorizontal = presentation.flipHorizontal ?? false;
-    view.flipVertical = presentation.flipVertical ?? false;
-    view.invert = viewport.getProperties()?.invert ?? false;
-    view.failed = false;
-    view.renderCount++;
+    if (viewport && view) updateView(view, viewport);
   }
 
   #onNewImage(index: number): void {
@@ -517,11 +392,11 @@ export class ViewerService {
     const before = slot.lastIndex;
     slot.lastIndex = now;
     if (!this.#store.syncScroll || this.#syncing || now === before || slot.orientation !== 'acquisition') return;
-    const source = this.#series.get(slot.seriesInstanceUid);
+    const source = this.#study?.get(slot.seriesInstanceUid);
     if (!source) return;
     this.#syncing = true;
     const jumps = this.#slots.map(async (other, i) => {
-      const target = this.#series.get(other.seriesInstanceUid);
+      const target = this.#study?.get(other.seriesInstanceUid);
       const targetViewport = this.#viewport(i);
       if (i === index || !target || !targetViewport || other.orientation !== 'acquisition') return;
       const current = currentIndex(targetViewport);
@@ -544,7 +419,7 @@ export class ViewerService {
   }
 
   #refreshMeasurements(): void {
-    this.#store.measurements = readAnnotations(this.#seriesOfImageId).map((a) => ({
+    this.#store.measurements = readAnnotations((imageId) => this.#study?.sourceOf(imageId)).map((a) => ({
       uid: a.uid,
       tool: a.tool,
       seriesInstanceUid: a.seriesInstanceUid,
@@ -556,60 +431,4 @@ export class ViewerService {
     target.addEventListener(type, handler);
     this.#globalListeners.push(() => target.removeEventListener(type, handler));
   }
-}
-
-/**
- * The metadata as cornerstone gets it, with two gaps filled (the tag browser keeps showing the
- * instance as it is): a missing Modality (some secondary capture files lack it) becomes "OT"
- * (other), as cornerstone's metadata provider fails without one; a 1-bit image (e.g. a binary
- * segmentation) without a window gets the one that shows 0 as black and 1 as white.
- */
-function forCornerstone(instance: DicomJsonDataset): DicomJsonDataset {
-  let result = instance;
-  if (!stringOf(instance, tags.Modality)) result = { ...result, '00080060': { vr: 'CS', Value: ['OT'] } };
-  if (numberOf(instance, tags.BitsAllocated) === 1 && numberOf(instance, tags.WindowCenter) === undefined) {
-    result = { ...result, '00281050': { vr: 'DS', Value: [1] }, '00281051': { vr: 'DS', Value: [2] } };
-  }
-  return result;
-}
-
-/** Tells the loader's response hook about frames it must fix (see frame-fixes.ts). */
-function registerFrameFix(url: string, instance: DicomJsonDataset): void {
-  const rows = numberOf(instance, tags.Rows) ?? 0;
-  const columns = numberOf(instance, tags.Columns) ?? 0;
-  if (numberOf(instance, tags.BitsAllocated) === 1) fixBinaryFrame(url, rows * columns);
-  else if (stringOf(instance, tags.PhotometricInterpretation) === 'YBR_FULL_422') fixYbr422Frame(url, rows, columns);
-}
-
-/**
- * The image a viewport shows. A stack viewport announces a new image (and renders it) before it
- * updates its current index, so the index comes from the image it holds.
- */
-function currentIndex(viewport: Viewport): number {
-  const imageId = 'getCornerstoneImage' in viewport ? viewport.getCornerstoneImage()?.imageId : undefined;
-  const at = imageId ? viewport.getImageIds().indexOf(imageId) : -1;
-  return Math.max(0, at >= 0 ? at : viewport.getCurrentImageIdIndex());
-}
-
-function normalRotation(degrees: number): 0 | 90 | 180 | 270 {
-  return ((((Math.round(degrees / 90) * 90) % 360) + 360) % 360) as 0 | 90 | 180 | 270;
-}
-
-function emptyView(seriesInstanceUid: string, orientation: Orientation, imageCount: number): ViewportView {
-  return {
-    seriesInstanceUid,
-    orientation,
-    imageIndex: 0,
-    imageCount,
-    rows: undefined,
-    columns: undefined,
-    voi: undefined,
-    zoom: 1,
-    rotation: 0,
-    flipHorizontal: false,
-    flipVertical: false,
-    invert: false,
-    renderCount: 0,
-    failed: false,
-  };
 }
