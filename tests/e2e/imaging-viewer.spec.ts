@@ -2,6 +2,7 @@
 // radiologist does with a study, checked on the screen (status texts, overlays, canvas pixels).
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { demoPassword } from '../../server/demo/accounts.ts';
 import { expect, test } from './imaging-fixtures.ts';
 
 test.describe.configure({ timeout: 120_000 });
@@ -16,6 +17,22 @@ test('a clinician opens the CT study from a link, signs in on the way, and sees 
   const pixels = await viewer.canvasStats(0);
   expect(pixels.litFraction).toBeGreaterThan(0.02);
   expect(pixels.levels).toBeGreaterThan(10);
+});
+
+test('sign-in and Home do not load the viewer: its code comes with the first study opened', async ({ page, signInPage, codeFor, studies, viewer }) => {
+  const scripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script' || request.url().endsWith('.wasm')) scripts.push(new URL(request.url()).pathname);
+  });
+  await signInPage.open();
+  await signInPage.signIn('claire.martin', demoPassword, await codeFor('claire.martin'));
+  await expect(page.getByRole('heading', { name: 'Welcome, Claire Martin' })).toBeVisible();
+  expect(scripts.filter((path) => /ViewerPage|decodeImageFrameWorker|\.wasm$/.test(path))).toEqual([]);
+
+  // (A reload ends the in-memory session; another user signs in, as a code works only once.)
+  await page.goto(`/imaging/studies/${studies.ct}`);
+  await viewer.signInAs('jana.novak');
+  expect(scripts.some((path) => path.includes('ViewerPage'))).toBe(true);
 });
 
 test('the stack scrolls with the mouse wheel, the keyboard and the slider', async ({ viewer, studies }) => {
@@ -59,7 +76,7 @@ test('window/level changes with a CT preset and by dragging', async ({ viewer, s
   await expect(viewer.windowText(0)).not.toHaveText('W 2000 L 300');
 });
 
-test('a length measurement reads in millimetres from the pixel spacing, and a region gives mean and SD in HU', async ({ viewer, studies }) => {
+test('measurements: a length in millimetres from the pixel spacing, regions with mean and SD in HU, an angle in degrees', async ({ viewer, studies }) => {
   await viewer.open(studies.ct);
   // Inverted, the image (0.451 mm pixels, 512 wide: 231 mm) shows as a light square on the black
   // viewport: its width on screen gives millimetres per screen pixel.
@@ -77,13 +94,40 @@ test('a length measurement reads in millimetres from the pixel spacing, and a re
     .poll(async () => Math.abs(Number(/Length ([\d,]+\.\d) mm/.exec((await length.textContent()) ?? '')?.[1]?.replace(',', '')) / expected - 1))
     .toBeLessThan(0.02);
 
-  await viewer.button('Elliptical region').click();
-  await viewer.drag(0, [0.45, 0.45], [0.55, 0.55]);
-  const region = viewer.measurements.getByRole('listitem').filter({ hasText: 'Elliptical region 2' });
-  await expect(region).toContainText(/Mean -?[\d,]+\.\d HU, SD [\d,]+\.\d HU, Area [\d,]+\.\d mm²/);
+  // Points on the image itself (its fractions), wherever the viewport's shape put it on the screen.
+  const at = (x: number, y: number) => [box.x + litBox.left + x * (litBox.right - litBox.left), box.y + litBox.top + y * (litBox.bottom - litBox.top)] as const;
+  const dragOnImage = async (from: [number, number], to: [number, number]) => {
+    await viewer.page.mouse.move(...at(...from));
+    await viewer.page.mouse.down();
+    await viewer.page.mouse.move(...at(...to), { steps: 8 });
+    await viewer.page.mouse.up();
+  };
+  const number = async (item: typeof length, pattern: RegExp) => Number(pattern.exec((await item.textContent()) ?? '')?.[1]?.replace(',', ''));
 
-  await region.getByRole('button', { name: 'Delete Elliptical region 2' }).click();
-  await expect(viewer.measurements.getByRole('listitem')).toHaveCount(1);
+  // Air in the corner of the CT: stored values near 22, shown in HU through the modality LUT
+  // (rescale intercept -1024): about -1003 HU with little noise.
+  await viewer.button('Elliptical region').click();
+  await dragOnImage([0.08, 0.08], [0.15, 0.15]);
+  const ellipse = viewer.measurements.getByRole('listitem').filter({ hasText: 'Elliptical region 2' });
+  await expect(ellipse).toContainText(/Mean -?[\d,]+\.\d HU, SD [\d,]+\.\d HU, Area [\d,]+\.\d mm²/);
+  await expect.poll(() => number(ellipse, /Mean (-?[\d,]+\.\d) HU/)).toBeGreaterThan(-1012);
+  expect(await number(ellipse, /Mean (-?[\d,]+\.\d) HU/)).toBeLessThan(-994);
+  expect(await number(ellipse, /SD ([\d,]+\.\d) HU/)).toBeLessThan(5);
+
+  await viewer.button('Rectangular region').click();
+  await dragOnImage([0.85, 0.08], [0.92, 0.15]);
+  const rectangle = viewer.measurements.getByRole('listitem').filter({ hasText: 'Rectangular region 3' });
+  await expect(rectangle).toContainText(/Mean -?[\d,]+\.\d HU/);
+  await expect.poll(() => number(rectangle, /Mean (-?[\d,]+\.\d) HU/)).toBeLessThan(-980);
+
+  // A right angle, drawn by three clicks.
+  await viewer.button('Angle').click();
+  for (const [x, y] of [[0.3, 0.3], [0.5, 0.3], [0.5, 0.5]] as const) await viewer.page.mouse.click(...at(x, y));
+  const angle = viewer.measurements.getByRole('listitem').filter({ hasText: 'Angle 4' });
+  await expect.poll(() => number(angle, /Angle ([\d.]+)°/)).toBeCloseTo(90, 0);
+
+  await ellipse.getByRole('button', { name: 'Delete Elliptical region 2' }).click();
+  await expect(viewer.measurements.getByRole('listitem')).toHaveCount(3);
 });
 
 test('zoom, rotation, flips, invert and reset change what is shown', async ({ viewer, studies }) => {
