@@ -85,6 +85,11 @@ export class ViewerService {
       this.#listen(eventTarget, ToolEnums.Events.ANNOTATION_REMOVED, () => this.#refreshMeasurements());
       this.#listen(eventTarget, Enums.Events.IMAGE_LOAD_FAILED, (event) => this.#markFailed(event));
       this.#listen(eventTarget, Enums.Events.IMAGE_LOAD_ERROR, (event) => this.#markFailed(event));
+      // cornerstone's loader rejects with the failed request where nothing waits for it (prefetching,
+      // loads overtaken by scrolling); the failure is shown through the events above.
+      this.#listen(window, 'unhandledrejection', (event) => {
+        if ((event as PromiseRejectionEvent).reason instanceof XMLHttpRequest) event.preventDefault();
+      });
       store.series = [...series];
       store.phase = 'ready';
       if (initial) {
@@ -409,12 +414,16 @@ export class ViewerService {
     void Promise.all(jumps).finally(() => (this.#syncing = false));
   }
 
+  /** Marks the viewports whose image (the one shown, or the one asked for) could not be loaded. */
   #markFailed(event: Event): void {
-    const imageId = (event as CustomEvent<{ imageId?: string }>).detail?.imageId;
+    const detail = (event as CustomEvent<{ imageId?: string } | { imageId?: string }[]>).detail;
+    const failed = new Set((Array.isArray(detail) ? detail : [detail]).map((d) => d?.imageId).filter((id): id is string => typeof id === 'string'));
     this.#slots.forEach((_slot, i) => {
       const viewport = this.#viewport(i);
       const view = this.#store.viewports[i];
-      if (view && viewport && imageId && viewport.getCurrentImageId() === imageId) view.failed = true;
+      if (!view || !viewport) return;
+      const wanted = 'getTargetImageIdIndex' in viewport ? viewport.getImageIds()[viewport.getTargetImageIdIndex()] : viewport.getCurrentImageId();
+      if ((wanted && failed.has(wanted)) || failed.has(viewport.getCurrentImageId() ?? '')) view.failed = true;
     });
   }
 

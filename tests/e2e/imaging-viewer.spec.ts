@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { demoPassword } from '../../server/demo/accounts.ts';
 import { expect, test } from './imaging-fixtures.ts';
+import { fixture, sopInstanceUidOf } from './viewer-studies.ts';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -342,3 +343,28 @@ async function violations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+test('an image the server cannot deliver is reported in its viewport, and the next one still shows', async ({ page, viewer, studies }) => {
+  const broken = sopInstanceUidOf(fixture('ct-series/IM0002.dcm'));
+  // Registered after the DICOMweb fixture's route, so asked first.
+  await page.route(`**/instances/${broken}/frames/1`, (route) => route.fulfill({ status: 500, body: 'storage failure' }));
+  await viewer.open(studies.ct);
+  await viewer.viewport(0).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(viewer.pane(0).getByRole('alert')).toHaveText('This image could not be loaded or decoded.');
+  await page.keyboard.press('ArrowDown');
+  await expect(viewer.status(0)).toHaveText('Image 3 of 12');
+  await expect(viewer.pane(0).getByRole('alert')).toHaveCount(0);
+});
+
+test('a study that does not exist, and a damaged view link, are explained', async ({ page, viewer, studies, signInPage, codeFor }) => {
+  await page.goto('/imaging/studies/1.2.3.4.5.6.7');
+  await signInPage.heading.waitFor();
+  await signInPage.signIn('claire.martin', demoPassword, await codeFor('claire.martin'));
+  await expect(page.getByRole('alert')).toHaveText('This study was not found, or you do not have access to it.');
+
+  await page.goto(`/imaging/studies/${studies.ct}?view=bm90LWEtc3RhdGU`);
+  await viewer.signInAs('jana.novak');
+  await expect(page.getByRole('status').filter({ hasText: 'could not be restored' })).toBeVisible();
+  await expect(viewer.status(0)).toHaveText('Image 1 of 12');
+});

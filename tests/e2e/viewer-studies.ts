@@ -116,6 +116,13 @@ export function studyUidOf(bytes: Buffer): string {
   return uid;
 }
 
+/** The SOP Instance UID of a Part 10 file. */
+export function sopInstanceUidOf(bytes: Buffer): string {
+  const uid = dicomParser.parseDicom(bytes).string('x00080018');
+  if (!uid) throw new Error('fixture without a SOP Instance UID');
+  return uid;
+}
+
 /** A UID in the 2.25 arc, unique enough for a test run. */
 export function newUid(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
