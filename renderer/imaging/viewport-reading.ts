@@ -55,7 +55,9 @@ export function updateView(view: ViewportView, viewport: Viewport): void {
   view.flipHorizontal = state.flipHorizontal;
   view.flipVertical = state.flipVertical;
   view.invert = state.invert;
-  view.failed = false;
+  // A render does not mean the image asked for arrived: a stack may still show the previous one.
+  const wanted = 'getTargetImageIdIndex' in viewport ? viewport.getImageIds()[viewport.getTargetImageIdIndex()] : undefined;
+  if (!wanted || image?.imageId === wanted) view.failed = false;
   view.renderCount++;
 }
 

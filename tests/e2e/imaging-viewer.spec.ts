@@ -368,3 +368,23 @@ test('a study that does not exist, and a damaged view link, are explained', asyn
   await expect(page.getByRole('status').filter({ hasText: 'could not be restored' })).toBeVisible();
   await expect(viewer.status(0)).toHaveText('Image 1 of 12');
 });
+
+test('a reading session outlives the access token: images keep loading with a renewed one', async ({ page, viewer, studies, clock }) => {
+  await page.clock.install();
+  const { studyInstanceUid, series } = studies.syntaxes;
+  await viewer.open(studyInstanceUid);
+  // Past the access token's lifetime (5 minutes), for server and browser, within the idle timeout.
+  clock.advance(10 * 60_000);
+  await page.clock.fastForward('10:00');
+  const xa = series.find((s) => s.description.startsWith('xa_'))!;
+  // (Requests already under way when the clocks jump may be refused; the series opened after must not be.)
+  const denied: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() === 401 && response.url().includes(xa.seriesInstanceUid)) denied.push(response.url());
+  });
+  await viewer.seriesButton(new RegExp(`^Series ${xa.seriesNumber}: `)).click();
+  await expect.poll(() => viewer.imageSize(0)).toEqual({ rows: 512, columns: 512 });
+  await expect(viewer.status(0)).toHaveText('Image 1 of 96');
+  await expect(viewer.pane(0).getByRole('alert')).toHaveCount(0);
+  expect(denied).toEqual([]);
+});
