@@ -231,7 +231,10 @@ export class ViewerService {
   currentInstance(index = this.#store.activeViewport): DicomJsonDataset | undefined {
     const viewport = this.#viewport(index);
     const imageId = viewport && 'getCornerstoneImage' in viewport ? viewport.getCornerstoneImage()?.imageId : viewport?.getCurrentImageId();
-    return imageId ? this.#study?.instanceOf(imageId) : undefined;
+    const shown = imageId ? this.#study?.instanceOf(imageId) : undefined;
+    // A reformatted plane cuts across images: the series' first instance stands for it.
+    const series = this.#slots[index] && this.#study?.get(this.#slots[index].seriesInstanceUid);
+    return shown ?? series?.display.instances[0];
   }
 
   /** Draws a series' middle image into a thumbnail canvas. */
