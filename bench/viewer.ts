@@ -3,6 +3,7 @@
 // same viewer loading from Orthanc's DICOMweb (the baseline) and from the Consilium server's own.
 // The browser reaches both through one loopback proxy (bench/viewer/proxy.ts), so both pay the same hop.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { chromium, type Page } from '@playwright/test';
 import { loadConfig } from '../server/config.ts';
 import { demoPassword } from '../server/demo/accounts.ts';
@@ -168,6 +169,8 @@ export async function benchViewer(runs: number): Promise<void> {
     return;
   }
   const sets = datasets();
+  // Rendering is software (SwiftShader) and shares the CPU with everything else: say how busy it was.
+  console.log(`viewer: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
   const server = await startServer(loadConfig({ CONSILIUM_PORT: '0', CONSILIUM_LOG_LEVEL: 'silent', CONSILIUM_RENDERER_DIR: rendererDir, CONSILIUM_ACCESS_TOKEN_SECONDS: '3600' }, ['--demo']));
   const orthanc = await startOrthanc();
   const proxy = await startProxy(server.url);
