@@ -45,32 +45,30 @@ export function dicomWebClient(options: DicomWebOptions): DicomWebClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const path = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
 
-  async function getJson(url: string, renewed = false): Promise<DicomJsonDataset[]> {
+  /** A GET with the session's token; an expired token is renewed once and the request repeated. */
+  async function get(url: string, accept: string, renewed = false): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(url, { headers: { Accept: json, ...(await options.authorization()) }, cache: 'no-store', credentials: 'omit' });
+      response = await fetch(url, { headers: { Accept: accept, ...(await options.authorization()) }, cache: 'no-store', credentials: 'omit' });
     } catch {
       throw new DicomWebError('network');
     }
-    if (response.status === 401 && !renewed && (await options.renew().catch(() => false))) return getJson(url, true);
+    if (response.status === 401 && !renewed && (await options.renew().catch(() => false))) return get(url, accept, true);
     if (response.status === 401) throw new DicomWebError('not_signed_in', 401);
-    // 204: a query that matched nothing.
+    // 204: a query that matched nothing; 404 also stands for "not yours" (the server does not say which).
     if (response.status === 404 || response.status === 204) throw new DicomWebError('not_found', response.status);
     if (!response.ok) throw new DicomWebError('server', response.status);
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!Array.isArray(body)) throw new DicomWebError('server', response.status);
+    return response;
+  }
+
+  async function getJson(url: string): Promise<DicomJsonDataset[]> {
+    const body: unknown = await (await get(url, json)).json().catch(() => undefined);
+    if (!Array.isArray(body)) throw new DicomWebError('server');
     return body as DicomJsonDataset[];
   }
 
-  async function getBytes(url: string, renewed = false): Promise<Uint8Array> {
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { Accept: 'multipart/related; type="application/octet-stream"', ...(await options.authorization()) }, cache: 'no-store', credentials: 'omit' });
-    } catch {
-      throw new DicomWebError('network');
-    }
-    if (response.status === 401 && !renewed && (await options.renew().catch(() => false))) return getBytes(url, true);
-    if (!response.ok) throw new DicomWebError(response.status === 404 ? 'not_found' : 'server', response.status);
+  async function getBytes(url: string): Promise<Uint8Array> {
+    const response = await get(url, 'multipart/related; type="application/octet-stream"');
     const body = new Uint8Array(await response.arrayBuffer());
     const contentType = response.headers.get('content-type') ?? '';
     return contentType.startsWith('multipart/') ? (multipartParts(contentType, body)[0] ?? new Uint8Array()) : body;

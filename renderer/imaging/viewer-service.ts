@@ -21,7 +21,7 @@ import { voiToRange } from '../../app/imaging/presets.ts';
 import { syncedIndex } from '../../app/imaging/sync.ts';
 import { initialViewerState, type Layout, type Orientation, parseViewerState, type ViewerState, type Voi, withLayout } from '../../app/imaging/viewer-state.ts';
 import { measurementValues, readAnnotations, restoreAnnotations } from './annotations.ts';
-import { renderingInfo } from './cornerstone.ts';
+import { renderingOnGpu } from './cornerstone.ts';
 import { DicomWebError, type DicomWebClient } from './dicomweb.ts';
 import { forgetStudies, type LoadedSeries, loadStudy, type Study } from './study.ts';
 import { enableSlot, releaseSlot, type Slot } from './viewport-slots.ts';
@@ -71,7 +71,7 @@ export class ViewerService {
     store.reset();
     store.studyInstanceUid = this.#options.studyInstanceUid;
     store.phase = 'loading';
-    store.gpu = renderingInfo().gpu;
+    store.gpu = renderingOnGpu();
     try {
       const study = await loadStudy(this.#options.client, this.#options.studyInstanceUid);
       if (this.#unmounted) return;
