@@ -45,11 +45,6 @@ export function numbersOf(dataset: DicomJsonDataset, tag: string): number[] {
   return numbers.every((value): value is number => typeof value === 'number' && Number.isFinite(value)) ? numbers : [];
 }
 
-/** The items of a sequence attribute. */
-export function itemsOf(dataset: DicomJsonDataset, tag: string): DicomJsonDataset[] {
-  return valuesOf(dataset, tag).filter((item): item is DicomJsonDataset => typeof item === 'object' && item !== null);
-}
-
 /** A person name value as one line of text. */
 export function personName(value: PersonNameValue): string {
   return value.Alphabetic ?? value.Ideographic ?? value.Phonetic ?? '';

@@ -191,6 +191,7 @@ export const en = {
       expand: 'Expand',
       collapse: 'Collapse',
       maximize: 'Maximise',
+      source: 'Attribute names and VRs: DICOM standard PS3.6, edition {edition}.',
     },
   },
   errors: {

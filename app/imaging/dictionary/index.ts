@@ -54,9 +54,3 @@ export function lookupAttribute(tag: string): AttributeInfo | undefined {
   }
   return undefined;
 }
-
-/** Finds a tag by keyword (e.g. "PatientName"), for search by keyword. */
-export function tagOfKeyword(keyword: string): string | undefined {
-  for (const [tag, info] of load().exact) if (info.keyword === keyword) return tag;
-  return undefined;
-}

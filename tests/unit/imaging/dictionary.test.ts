@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { lookupAttribute, tagOfKeyword } from '../../../app/imaging/dictionary/index.ts';
+import { lookupAttribute } from '../../../app/imaging/dictionary/index.ts';
 import { compactVr, dictionaryLines, keywordFromName, type SourceAttribute } from '../../../app/imaging/dictionary/generate.ts';
 import { defaultSource, generateFrom, target } from '../../../scripts/imaging/generate-dictionary.ts';
 
@@ -42,10 +42,6 @@ describe('lookupAttribute', () => {
   test('answers nothing for what is not a tag', () => {
     expect(lookupAttribute('PatientName')).toBeUndefined();
     expect(lookupAttribute('0010001')).toBeUndefined();
-  });
-
-  test('finds a tag by keyword', () => {
-    expect(tagOfKeyword('StudyInstanceUID')).toBe('0020000D');
   });
 });
 
