@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmarks and prints figures beside their baselines.
-//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid] [dicomweb]    (default: all)
+//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid] [dicomweb] [viewer]    (default: all)
 // Options:
 //   --runs N                 api: sequential calls per variant (2000)
 //   --seconds N --rounds N   journal: measured seconds per window (3), windows per server and
@@ -9,12 +9,15 @@
 //   --searches N             codes: search calls per variant (2000)
 //   --deid-rounds N          deid: measured passes over each file set per variant (5)
 //   --dicomweb-rounds N      dicomweb: STOW + frame rounds per server and series (3)
+//   --viewer-runs N          viewer: measured openings of each study per DICOMweb source (5);
+//                            needs `npm run build`, Chromium and Orthanc
 import { benchApiLatency } from './api-latency.ts';
 import { benchCodes } from './codes.ts';
 import { benchDeidentify } from './deidentify.ts';
 import { benchDicomWeb } from './dicomweb.ts';
 import { benchJournalThroughput } from './journal-throughput.ts';
 import { benchRestartTime } from './restart-time.ts';
+import { benchViewer } from './viewer.ts';
 
 const args = process.argv.slice(2);
 const valueOf = (name: string, fallback: string): string => {
@@ -43,6 +46,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   codes: () => benchCodes(number('--searches', 2000)),
   deid: () => benchDeidentify({ rounds: number('--deid-rounds', 5) }),
   dicomweb: () => benchDicomWeb({ rounds: number('--dicomweb-rounds', 3) }),
+  viewer: () => benchViewer(number('--viewer-runs', 5)),
 };
 
 const named = args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));

@@ -16,9 +16,14 @@ export async function measure(label: string, runs: number, step: () => Promise<u
     await step();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
+  return summarize(label, times);
+}
+
+/** The summary of timings (milliseconds) measured elsewhere, e.g. in a browser. */
+export function summarize(label: string, samples: readonly number[]): Summary {
+  const times = [...samples].sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
-  return { label, runs, p50: at(0.5), p99: at(0.99), mean: times.reduce((a, b) => a + b, 0) / times.length };
+  return { label, runs: times.length, p50: at(0.5), p99: at(0.99), mean: times.reduce((a, b) => a + b, 0) / times.length };
 }
 
 /** Prints each summary in milliseconds and its ratio to the first (the baseline). */

@@ -39,6 +39,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'directory', name: 'directory', component: DirectoryPage, meta: { permission: 'directory.search' } },
       { path: 'audit', name: 'audit', component: AuditLogPage, meta: { permission: 'audit.read' } },
       { path: 'admin', name: 'admin', component: AdminPage, meta: { permission: 'admin.roles' } },
+      // Loaded on demand: cornerstone3d is large and sign-in and Home must not pay for it.
+      { path: 'imaging/studies/:studyUid', name: 'imaging-viewer', component: () => import('./imaging/ViewerPage.vue'), props: true },
     ],
   },
   { path: '/:unknown(.*)*', redirect: '/' },
@@ -50,7 +52,10 @@ export function createAppRouter(desktop: boolean) {
   router.beforeEach((to) => {
     const session = useSessionStore();
     if (to.meta.public) return session.signedIn && to.name === 'sign-in' ? { name: 'home' } : true;
-    if (!session.signedIn) return { name: 'sign-in', query: session.endedReason ? { reason: session.endedReason } : {} };
+    if (!session.signedIn) {
+      const redirect = to.name === 'home' ? {} : { redirect: to.fullPath };
+      return { name: 'sign-in', query: { ...(session.endedReason ? { reason: session.endedReason } : {}), ...redirect } };
+    }
     // Locked after inactivity: the lock screen only, until the password is given again.
     if (session.locked) return to.name === 'locked' ? true : { name: 'locked' };
     if (to.name === 'locked') return { name: 'home' };

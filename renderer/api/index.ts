@@ -11,6 +11,11 @@ export function configureApi(url: string, sessionHooks: SessionHooks): void {
   reconnect();
 }
 
+/** The server's base URL, e.g. for its DICOMweb endpoints under `/dicom-web`. */
+export function apiServerUrl(): string {
+  return serverUrl;
+}
+
 /** The typed tRPC client, e.g. `api().identity.me.query()`. */
 export function api(): ApiClient {
   if (!connection) throw new Error('configureApi() must run before the API is used');

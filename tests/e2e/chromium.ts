@@ -9,8 +9,10 @@ export const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--disable-gpu',
   '--disable-quic',
+  // WebGL 2 for the image viewer (cornerstone3d) without a GPU: SwiftShader, asked for explicitly.
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
 ];
 
 /** Explains how to get Chromium when it is missing, instead of a stack trace from the launcher. */

@@ -119,6 +119,12 @@ describe('contentSecurityPolicyFor', () => {
     expect(policy).toContain("script-src 'self'");
   });
 
+  test('lets the image viewer compile WebAssembly codecs, but allows no eval and workers only from the app', () => {
+    const directives = contentSecurityPolicyFor('http://127.0.0.1:4500').split('; ');
+    expect(directives).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(directives).toContain("worker-src 'self'");
+  });
+
   test('uses wss for an https server and drops any path', () => {
     expect(contentSecurityPolicyFor('https://consilium.example/base')).toContain(
       "connect-src 'self' https://consilium.example wss://consilium.example;",
