@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmarks and prints figures beside their baselines.
-//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid]    (default: all)
+//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid] [patients]    (default: all)
 // Options:
 //   --runs N                 api: sequential calls per variant (2000)
 //   --seconds N --rounds N   journal: measured seconds per window (3), windows per server and
@@ -8,10 +8,12 @@
 //   --rows N --repeats N     restart: user rows (100000), opens and starts per scenario (3)
 //   --searches N             codes: search calls per variant (2000)
 //   --deid-rounds N          deid: measured passes over each file set per variant (5)
+//   --patients N --list-runs N  patients: synthetic patients (100000), list calls per variant at most (500)
 import { benchApiLatency } from './api-latency.ts';
 import { benchCodes } from './codes.ts';
 import { benchDeidentify } from './deidentify.ts';
 import { benchJournalThroughput } from './journal-throughput.ts';
+import { benchPatients } from './patients.ts';
 import { benchRestartTime } from './restart-time.ts';
 
 const args = process.argv.slice(2);
@@ -40,6 +42,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   restart: () => benchRestartTime({ rows: number('--rows', 100_000), repeats: number('--repeats', 3) }),
   codes: () => benchCodes(number('--searches', 2000)),
   deid: () => benchDeidentify({ rounds: number('--deid-rounds', 5) }),
+  patients: () => benchPatients({ patients: number('--patients', 100_000), runs: number('--list-runs', 500) }),
 };
 
 const named = args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));
