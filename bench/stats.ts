@@ -16,9 +16,14 @@ export async function measure(label: string, runs: number, step: () => Promise<u
     await step();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
-  return { label, runs, p50: at(0.5), p99: at(0.99), mean: times.reduce((a, b) => a + b, 0) / times.length };
+  return summarise(label, times);
+}
+
+/** p50, p99 and mean of measured times (milliseconds). */
+export function summarise(label: string, times: readonly number[]): Summary {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { label, runs: sorted.length, p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
 }
 
 /** Prints each summary in milliseconds and its ratio to the first (the baseline). */
