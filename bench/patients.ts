@@ -84,13 +84,15 @@ interface Row {
   readonly visible: number;
   readonly total: number;
   readonly variants: readonly Summary[];
+  /** The fastest call of each variant: what it costs when the machine does not get in the way. */
+  readonly best: readonly number[];
 }
 
 /**
  * Runs the variants in turns, so that a busy moment of the (shared) machine hits them alike: as many
  * rounds as fit `budgetMs`, at least 20 and at most `maxRuns`, after a warm-up.
  */
-async function measureInTurns(variants: ReadonlyArray<readonly [string, () => Promise<unknown>]>, maxRuns: number, budgetMs: number): Promise<Summary[]> {
+async function measureInTurns(variants: ReadonlyArray<readonly [string, () => Promise<unknown>]>, maxRuns: number, budgetMs: number): Promise<{ summaries: Summary[]; best: number[] }> {
   const started = performance.now();
   for (const [, step] of variants) await step();
   const runs = Math.max(20, Math.min(maxRuns, Math.floor(budgetMs / Math.max(0.01, performance.now() - started))));
@@ -103,7 +105,7 @@ async function measureInTurns(variants: ReadonlyArray<readonly [string, () => Pr
       if (round >= warmUp) times[i]!.push(performance.now() - start);
     }
   }
-  return variants.map(([label], i) => summarise(label, times[i]!));
+  return { summaries: variants.map(([label], i) => summarise(label, times[i]!)), best: times.map((t) => Math.min(...t)) };
 }
 
 const ms = (value: number) => value.toFixed(2);
@@ -123,6 +125,8 @@ function printRows(rows: readonly Row[]): void {
   const runs = Math.min(...rows.map((row) => row.variants[0]?.runs ?? 0));
   console.log(`\nMilliseconds, p50 / p99 over at least ${runs} calls per variant, taken in turns; ratios and differences of p50. "matches" is the list's total.`);
   console.log('raw SQL: the same list written by hand, one prepared statement; service: PatientsService.list on Prisma; tRPC adds authentication, the actor and the policy (in-process), and HTTP.');
+  console.log('\nFastest call (ms), raw / service / in-process / HTTP:');
+  for (const row of rows) console.log(`  ${row.label.padEnd(44)} ${row.best.map(ms).join(' / ')}`);
 }
 
 export async function benchPatients(options: PatientsBenchOptions): Promise<void> {
@@ -171,17 +175,22 @@ export async function benchPatients(options: PatientsBenchOptions): Promise<void
         ['tRPC in-process', () => inProcess.patients.list(c.input)],
         ['tRPC HTTP', () => http.patients.list.query(c.input)],
       ];
-      const summaries = await measureInTurns(variants, options.runs, budgetMs);
+      const { summaries, best } = await measureInTurns(variants, options.runs, budgetMs);
       // The hand-written query must answer what the service answers, or its figures mean nothing.
       const served = await world.server.services.patients.list(c.clinician.principal, parsed);
       const byHand = raw();
       if (byHand.total !== served.total || byHand.ids.join() !== served.items.map((item) => item.id).join()) throw new Error(`${c.label}: the raw query disagrees with the service`);
       const { total } = served;
-      rows.push({ label: c.label, visible: c.clinician.visible, total, variants: summaries });
+      rows.push({ label: c.label, visible: c.clinician.visible, total, variants: summaries, best });
       process.stdout.write('.');
     }
+    // What every signed-in call costs whatever it does: the floor under the tRPC columns.
+    const { inProcess, http } = clients.get(many)!;
+    const floor = await measureInTurns([['in-process', () => inProcess.identity.me()], ['HTTP', () => http.identity.me.query()]], options.runs, budgetMs);
     console.log();
     printRows(rows);
+    const [floorIn, floorHttp] = floor.summaries as [Summary, Summary];
+    console.log(`\nFloor of the tRPC path (identity.me, same run): in-process ${ms(floorIn.p50)} / ${ms(floorIn.p99)}, HTTP ${ms(floorHttp.p50)} / ${ms(floorHttp.p99)} (p50 / p99 ms).`);
   } finally {
     await world.close();
   }

@@ -14,6 +14,7 @@ export interface ListScope {
   readonly identityHcpIds: readonly string[];
 }
 
+/** The list's scope for a principal (for an assistant: the clinician they act for). */
 export function listScope(p: Principal): ListScope {
   const gdpr = p.globalRoles.filter((g) => g.role === 'GDPROfficer' && g.hcpId).map((g) => g.hcpId as string);
   const team = p.hcpId && !p.guest && hasErnRole(p, ['HP']) ? [p.hcpId] : [];
@@ -58,7 +59,7 @@ interface RawRow extends Omit<ListRow, 'enrolledBy'> {
   readonly enrollerFirstName: string;
   readonly enrollerLastName: string;
   readonly enrollerStatus: string;
-  readonly total: bigint | number;
+  readonly total: bigint;
 }
 
 const { sql, join, raw } = Prisma;
@@ -124,7 +125,8 @@ function arms(scope: ListScope, f: ListFilter): Prisma.Sql[] {
 /**
  * One page of the list and the number of records in it all, in one statement when the page has
  * rows (the total rides along as a column), with a second, counting only, when it has none. The arms
- * carry only ids and sort keys (read from their indexes alone); the page's 50 rows are read last.
+ * carry only ids and sort keys (read from their indexes alone); the page's rows are read last.
+ * Both statements begin with SELECT: the durable store journals any other statement as a write.
  */
 export async function listPatients(db: PrismaClient, scope: ListScope, f: ListFilter): Promise<{ total: number; rows: ListRow[] }> {
   const parts = arms(scope, f);
@@ -141,14 +143,14 @@ export async function listPatients(db: PrismaClient, scope: ListScope, f: ListFi
     ORDER BY ${order('q.')}`;
   if (rows.length === 0) {
     if (f.offset === 0) return { total: 0, rows: [] };
-    const [counted] = await db.$queryRaw<Array<{ total: bigint | number }>>`SELECT ${total} AS "total"`;
+    const [counted] = await db.$queryRaw<Array<{ total: bigint }>>`SELECT ${total} AS "total"`;
     return { total: Number(counted?.total ?? 0), rows: [] };
   }
   return {
     total: Number(rows[0]!.total),
+    // Columns keep their declared types through the statement: createdAt comes back as a Date.
     rows: rows.map(({ enrollerFirstName, enrollerLastName, enrollerStatus, total: _total, ...row }) => ({
       ...row,
-      createdAt: new Date(row.createdAt),
       enrolledBy: { id: row.enrolledById, firstName: enrollerFirstName, lastName: enrollerLastName, status: enrollerStatus },
     })),
   };

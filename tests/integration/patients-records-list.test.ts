@@ -223,7 +223,9 @@ describe('the Patient Records list', () => {
       expect(items.map((item) => item.nickname), label).toEqual(want.map((f) => f.nickname));
       for (const [i, item] of items.entries()) {
         const fact = want[i]!;
-        expect(item.enrolledBy.id, label).toBe(fact.enrolledById);
+        expect(item, label).toMatchObject({ id: fact.id, ernId: fact.ernId, sex: fact.sex, birthYearMonth: fact.birthYearMonth, status: fact.status, createdAt: fact.createdAt.toISOString() });
+        const enroller = [...readers.values()].find((r) => r.user.id === fact.enrolledById)!.user;
+        expect(item.enrolledBy, label).toEqual({ id: fact.enrolledById, name: `${enroller.firstName} ${enroller.lastName}` });
         // The real name is shown only to those who may see the identity, and never after anonymisation.
         expect(item.realName, label).toBe(fact.status === 'active' && maySeeIdentity(principal, fact) ? names.get(fact.id) : null);
       }
