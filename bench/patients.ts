@@ -32,7 +32,8 @@ interface Case {
 /**
  * The list query by hand, for a clinician of the treating team (no GDPR role): total and page in one
  * prepared statement, the visible records as three disjoint arms read from their indexes (the
- * hospital's, own elsewhere, shared), a search as nickname matches plus own records by real name.
+ * hospital's, own elsewhere, shared), a search as nickname matches plus own records by real name;
+ * the small arms computed once for both.
  */
 function rawList(world: BenchWorld, clinician: BenchClinician, input: PatientListInput): () => { total: number; ids: string[] } {
   const query = patientListInput.parse(input);
@@ -54,23 +55,27 @@ function rawList(world: BenchWorld, clinician: BenchClinician, input: PatientLis
   if (search) Object.assign(params, { from: search, to: `${search}\uffff` });
   const nickname = search ? ['p."nicknameKey" >= @from', 'p."nicknameKey" < @to'] : [];
   const where = (...conditions: string[]) => [...conditions, ...filters].join(' AND ');
-  const byName = named ? [`FROM "Patient" p WHERE ${where('p."enrolledById" = @me', named)}`] : [];
-  const arms = query.mine
-    ? [`FROM "Patient" p WHERE ${where('p."enrolledById" = @me', ...nickname, ...(named ? [`NOT (${named})`] : []))}`, ...byName]
+  // [FROM ... WHERE ..., small]: small arms (own records elsewhere, shared, by real name) are computed once.
+  const byName: Array<[string, boolean]> = named ? [[`FROM "Patient" p WHERE ${where('p."enrolledById" = @me', named)}`, true]] : [];
+  const arms: Array<[string, boolean]> = query.mine
+    ? [[`FROM "Patient" p WHERE ${where('p."enrolledById" = @me', ...nickname, ...(named ? [`NOT (${named})`] : []))}`, false], ...byName]
     : [
-        `FROM "Patient" p WHERE ${where('p."hcpId" = @hcp', ...nickname, ...(named ? [`NOT (p."enrolledById" = @me AND ${named})`] : []))}`,
-        `FROM "Patient" p WHERE ${where('p."enrolledById" = @me', 'p."hcpId" <> @hcp', ...nickname, ...(named ? [`NOT (${named})`] : []))}`,
-        `FROM "PatientParticipant" pp JOIN "Patient" p ON p."id" = pp."patientId" WHERE ${where('pp."userId" = @me', 'p."enrolledById" <> @me', 'p."hcpId" <> @hcp', ...nickname)}`,
+        [`FROM "Patient" p WHERE ${where('p."hcpId" = @hcp', ...nickname, ...(named ? [`NOT (p."enrolledById" = @me AND ${named})`] : []))}`, false],
+        [`FROM "Patient" p WHERE ${where('p."enrolledById" = @me', 'p."hcpId" <> @hcp', ...nickname, ...(named ? [`NOT (${named})`] : []))}`, true],
+        [`FROM "PatientParticipant" pp JOIN "Patient" p ON p."id" = pp."patientId" WHERE ${where('pp."userId" = @me', 'p."enrolledById" <> @me', 'p."hcpId" <> @hcp', ...nickname)}`, true],
         ...byName,
       ];
   const dir = query.direction.toUpperCase();
   const keys = query.sort === 'nickname' ? [`"nicknameKey" ${dir}`] : query.sort === 'birthYearMonth' ? [`"birthYearMonth" ${dir}`, '"nicknameKey" ASC'] : [`"createdAt" ${dir}`, `"id" ${dir}`];
   const keyColumns = ['"id"', ...keys.map((k) => k.split(' ')[0]!).filter((k) => k !== '"id"')].map((k) => `p.${k}`).join(', ');
-  const page = world.server.db.sqlite.prepare(`
-    SELECT p.*, u."firstName", u."lastName", u."status" AS "enrollerStatus", ${arms.map((arm) => `(SELECT count(*) ${arm})`).join(' + ')} AS "total"
-    FROM (${arms.map((arm) => `SELECT ${keyColumns} ${arm}`).join(' UNION ALL ')} ORDER BY ${keys.join(', ')} LIMIT @limit OFFSET @offset) q
+  const small = arms.flatMap(([arm, isSmall], i) => (isSmall ? [`a${i} AS MATERIALIZED (SELECT ${keyColumns} ${arm})`] : []));
+  const withSmall = small.length > 0 ? `WITH ${small.join(', ')}` : '';
+  const from = arms.map(([arm, isSmall], i) => (isSmall ? `FROM a${i} p` : arm));
+  const page = world.server.db.sqlite.prepare(`${withSmall}
+    SELECT p.*, u."firstName", u."lastName", u."status" AS "enrollerStatus", ${from.map((arm) => `(SELECT count(*) ${arm})`).join(' + ')} AS "total"
+    FROM (${from.map((arm) => `SELECT ${keyColumns} ${arm}`).join(' UNION ALL ')} ORDER BY ${keys.join(', ')} LIMIT @limit OFFSET @offset) q
     JOIN "Patient" p ON p."id" = q."id" JOIN "User" u ON u."id" = p."enrolledById" ORDER BY ${keys.map((k) => `q.${k}`).join(', ')}`);
-  const count = world.server.db.sqlite.prepare(`SELECT ${arms.map((arm) => `(SELECT count(*) ${arm})`).join(' + ')} AS "total"`);
+  const count = world.server.db.sqlite.prepare(`${withSmall} SELECT ${from.map((arm) => `(SELECT count(*) ${arm})`).join(' + ')} AS "total"`);
   return () => {
     const rows = page.all(params) as Array<{ id: string; total: bigint }>;
     // A page past the end has no row to carry the total.

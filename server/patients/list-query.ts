@@ -56,6 +56,7 @@ export interface ListRow {
 }
 
 interface RawRow extends Omit<ListRow, 'enrolledBy'> {
+  readonly nicknameKey: string;
   readonly enrollerFirstName: string;
   readonly enrollerLastName: string;
   readonly enrollerStatus: string;
@@ -78,6 +79,14 @@ interface Arm {
   readonly where: readonly Prisma.Sql[];
   /** Whose identities in the arm the reader sees: every record's, their own records', none. */
   readonly identity: 'all' | 'own' | 'none';
+  /** Few rows, found at a cost (every own record scanned, a row read per shared record): computed once. */
+  readonly small: boolean;
+}
+
+/** An arm as SQL (`FROM ... WHERE ...`), and whether to compute it once for the count and the page. */
+interface Part {
+  readonly sql: Prisma.Sql;
+  readonly small: boolean;
 }
 
 /**
@@ -90,7 +99,7 @@ interface Arm {
  * hospitals they are GDPR officer of) with every name token. Reading own records by real name from
  * the index of own records, and testing names only on the few nickname matches, keeps both cheap.
  */
-function arms(scope: ListScope, f: ListFilter): Prisma.Sql[] {
+function arms(scope: ListScope, f: ListFilter): Part[] {
   const me = scope.userId;
   const common: Prisma.Sql[] = [];
   if (f.ernId) common.push(sql`p."ernId" = ${f.ernId}`);
@@ -99,16 +108,19 @@ function arms(scope: ListScope, f: ListFilter): Prisma.Sql[] {
   const outside = scope.hcpIds.length > 0 ? [sql`p."hcpId" NOT IN (${join([...scope.hcpIds])})`] : [];
   const own = sql`p."enrolledById" = ${me}`;
   const visible: Arm[] = f.mine
-    ? [{ from: 'patients', where: [own], identity: 'all' }]
+    ? [{ from: 'patients', where: [own], identity: 'all', small: false }]
     : [
-        ...scope.hcpIds.map((hcpId): Arm => ({ from: 'patients', where: [sql`p."hcpId" = ${hcpId}`], identity: scope.identityHcpIds.includes(hcpId) ? 'all' : 'own' })),
-        { from: 'patients', where: [own, ...outside], identity: 'all' },
-        { from: 'shared', where: [sql`pp."userId" = ${me}`, sql`p."enrolledById" <> ${me}`, ...outside], identity: 'none' },
+        ...scope.hcpIds.map((hcpId): Arm => ({ from: 'patients', where: [sql`p."hcpId" = ${hcpId}`], identity: scope.identityHcpIds.includes(hcpId) ? 'all' : 'own', small: false })),
+        { from: 'patients', where: [own, ...outside], identity: 'all', small: true },
+        { from: 'shared', where: [sql`pp."userId" = ${me}`, sql`p."enrolledById" <> ${me}`, ...outside], identity: 'none', small: true },
       ];
-  const sqlOf = (arm: Arm, extra: readonly Prisma.Sql[]) =>
-    arm.from === 'patients'
-      ? sql`FROM "Patient" p WHERE ${and([...arm.where, ...common, ...extra])}`
-      : sql`FROM "PatientParticipant" pp JOIN "Patient" p ON p."id" = pp."patientId" WHERE ${and([...arm.where, ...common, ...extra])}`;
+  const sqlOf = (arm: Arm, extra: readonly Prisma.Sql[]): Part => ({
+    small: arm.small,
+    sql:
+      arm.from === 'patients'
+        ? sql`FROM "Patient" p WHERE ${and([...arm.where, ...common, ...extra])}`
+        : sql`FROM "PatientParticipant" pp JOIN "Patient" p ON p."id" = pp."patientId" WHERE ${and([...arm.where, ...common, ...extra])}`,
+  });
   if (!f.search) return visible.map((arm) => sqlOf(arm, []));
 
   const nickname = sql`p."nicknameKey" >= ${f.search} AND p."nicknameKey" < ${`${f.search}\uffff`}`;
@@ -116,8 +128,8 @@ function arms(scope: ListScope, f: ListFilter): Prisma.Sql[] {
   const named = and(f.nameTokens.map((token) => sql`EXISTS (SELECT 1 FROM "PatientNameToken" t WHERE t."token" = ${token} AND t."patientId" = p."id")`));
   const notNamed = { all: [sql`NOT (${named})`], own: [sql`NOT (${own} AND ${named})`], none: [] };
   const byName: Arm[] = [
-    { from: 'patients', where: [own], identity: 'all' },
-    ...(f.mine ? [] : scope.identityHcpIds.map((hcpId): Arm => ({ from: 'patients', where: [sql`p."hcpId" = ${hcpId}`, sql`p."enrolledById" <> ${me}`], identity: 'all' }))),
+    { from: 'patients', where: [own], identity: 'all', small: true },
+    ...(f.mine ? [] : scope.identityHcpIds.map((hcpId): Arm => ({ from: 'patients', where: [sql`p."hcpId" = ${hcpId}`, sql`p."enrolledById" <> ${me}`], identity: 'all', small: true }))),
   ];
   return [...visible.map((arm) => sqlOf(arm, [nickname, ...notNamed[arm.identity]])), ...byName.map((arm) => sqlOf(arm, [named]))];
 }
@@ -125,31 +137,37 @@ function arms(scope: ListScope, f: ListFilter): Prisma.Sql[] {
 /**
  * One page of the list and the number of records in it all, in one statement when the page has
  * rows (the total rides along as a column), with a second, counting only, when it has none. The arms
- * carry only ids and sort keys (read from their indexes alone); the page's rows are read last.
- * Both statements begin with SELECT: the durable store journals any other statement as a write.
+ * carry only ids and sort keys (read from their indexes alone); the page's rows are read last. Small
+ * arms are materialised once for both the count and the page. The statement is wrapped to begin
+ * with SELECT: the durable store journals any other statement as a write.
  */
 export async function listPatients(db: PrismaClient, scope: ListScope, f: ListFilter): Promise<{ total: number; rows: ListRow[] }> {
   const parts = arms(scope, f);
   const keys = sortKeys(f);
   const keyColumns = raw(['id', ...keys.map(([key]) => key).filter((key) => key !== 'id')].map((key) => `p."${key}"`).join(', '));
   const order = (prefix: string) => raw(keys.map(([key, dir]) => `${prefix}"${key}" ${dir}`).join(', '));
-  const total = join(parts.map((arm) => sql`(SELECT count(*) ${arm})`), ' + ');
+  const name = (i: number) => raw(`"arm${i}"`);
+  const materialised = parts.flatMap((part, i) => (part.small ? [sql`${name(i)} AS MATERIALIZED (SELECT ${keyColumns} ${part.sql})`] : []));
+  const withArms = materialised.length > 0 ? sql`WITH ${join(materialised, ', ')}` : sql``;
+  const from = parts.map((part, i) => (part.small ? sql`FROM ${name(i)} p` : part.sql));
+  const total = join(from.map((arm) => sql`(SELECT count(*) ${arm})`), ' + ');
   const rows = await db.$queryRaw<RawRow[]>`
-    SELECT p."id", p."pseudonymousId", p."nickname", p."ernId", p."hcpId", p."enrolledById", p."sex", p."birthYearMonth", p."birthArea",
-      p."residenceArea", p."status", p."createdAt", p."identitySealed", u."firstName" AS "enrollerFirstName",
-      u."lastName" AS "enrollerLastName", u."status" AS "enrollerStatus", ${total} AS "total"
-    FROM (${join(parts.map((arm) => sql`SELECT ${keyColumns} ${arm}`), ' UNION ALL ')} ORDER BY ${order('')} LIMIT ${f.limit} OFFSET ${f.offset}) q
-    JOIN "Patient" p ON p."id" = q."id" JOIN "User" u ON u."id" = p."enrolledById"
-    ORDER BY ${order('q.')}`;
+    SELECT * FROM (${withArms}
+      SELECT p."id", p."pseudonymousId", p."nickname", p."ernId", p."hcpId", p."enrolledById", p."sex", p."birthYearMonth", p."birthArea",
+        p."residenceArea", p."status", p."createdAt", p."identitySealed", p."nicknameKey", u."firstName" AS "enrollerFirstName",
+        u."lastName" AS "enrollerLastName", u."status" AS "enrollerStatus", ${total} AS "total"
+      FROM (${join(from.map((arm) => sql`SELECT ${keyColumns} ${arm}`), ' UNION ALL ')} ORDER BY ${order('')} LIMIT ${f.limit} OFFSET ${f.offset}) q
+      JOIN "Patient" p ON p."id" = q."id" JOIN "User" u ON u."id" = p."enrolledById")
+    ORDER BY ${order('')}`;
   if (rows.length === 0) {
     if (f.offset === 0) return { total: 0, rows: [] };
-    const [counted] = await db.$queryRaw<Array<{ total: bigint }>>`SELECT ${total} AS "total"`;
+    const [counted] = await db.$queryRaw<Array<{ total: bigint }>>`SELECT * FROM (${withArms} SELECT ${total} AS "total")`;
     return { total: Number(counted?.total ?? 0), rows: [] };
   }
   return {
     total: Number(rows[0]!.total),
     // Columns keep their declared types through the statement: createdAt comes back as a Date.
-    rows: rows.map(({ enrollerFirstName, enrollerLastName, enrollerStatus, total: _total, ...row }) => ({
+    rows: rows.map(({ enrollerFirstName, enrollerLastName, enrollerStatus, total: _total, nicknameKey: _key, ...row }) => ({
       ...row,
       enrolledBy: { id: row.enrolledById, firstName: enrollerFirstName, lastName: enrollerLastName, status: enrollerStatus },
     })),
