@@ -7,6 +7,7 @@ import type { ErnRole } from '../../app/identity/roles.ts';
 import { maySeeIdentity, maySeeRecord } from '../../app/patients/policy.ts';
 import type { EnrolInput, PatientListInput, Sex } from '../../app/patients/schemas.ts';
 import { foldedWords, foldText } from '../../app/text/fold.ts';
+import { durableEnv, tempDataDir } from '../fixtures/durable.ts';
 import { buildUser, fastHasher, seconds } from '../fixtures/factories.ts';
 import { signInUser, type SignedIn } from '../fixtures/personas.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
@@ -250,5 +251,34 @@ describe('the Patient Records list', () => {
   test('a guest sees only what they enrolled or were invited to, never the other guests of the same pseudo-hospital', async () => {
     expect((await readers.get('guest2')!.api.patients.list({})).total).toBe(0);
     expect((await readers.get('guest1')!.api.patients.list({})).items.map((i) => i.realName).sort()).toEqual(['Ieva Kazlauskas', 'Jan Nowak']);
+  });
+});
+
+describe('on a durable server', () => {
+  test('listing is a read: nothing is journaled, whatever the search or page', async () => {
+    const data = await tempDataDir();
+    const durable = await startTestServer({ argv: [], env: durableEnv(data.dir), hasher: fastHasher });
+    try {
+      const clinician = await signInUser(durable, await buildUser(durable.server.db, { hcp: fr10, memberships: hp('ERKNet'), hasher: fastHasher }));
+      await clinician.api.patients.enrol({
+        ernId: 'ERKNet',
+        identity: { firstName: 'Marta', lastName: 'Novák', dateOfBirth: '2015-03-02', placeOfBirth: 'Lyon', nationality: 'FR' },
+        sex: 'female',
+        birthArea: 'FR',
+        residenceArea: 'FR',
+        consentForm: 'EU',
+        consents: { care: true },
+        nickname: 'Amber Fox 1',
+      });
+      const store = durable.server.db.store!;
+      const before = store.recordsSinceSnapshot;
+      expect((await clinician.api.patients.list({ search: 'novák' })).items.map((i) => i.realName)).toEqual(['Marta Novák']);
+      expect(await clinician.api.patients.list({ page: 3 })).toEqual({ total: 1, items: [] });
+      expect((await clinician.api.patients.list({ sort: 'nickname' })).total).toBe(1);
+      expect(store.recordsSinceSnapshot).toBe(before);
+    } finally {
+      await durable.close();
+      await data.remove();
+    }
   });
 });
