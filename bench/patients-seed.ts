@@ -2,10 +2,11 @@
 // with participants, sealed identities and their name index, written in bulk on the raw connection.
 //
 // Shape (deterministic for a given size): 60 HCPs of skewed size (FR10 the largest), 2,000 ERN
-// clinicians in 1-2 of 8 ERNs, patients enrolled by a skewed choice of clinician (a few hundred for
-// the busiest ordinary ones), 1.5 % anonymised, 0-3 participants from other clinicians each, and two
-// signed-in clinicians the benchmark measures: "many" (at FR10, enrolled 5 % of all patients) and
-// "few" (alone at a small hospital: a dozen patients and a few records shared with them).
+// clinicians in 1-2 of 8 ERNs, patients enrolled by a skewed choice of clinician (at 100,000: about
+// 2,000 for the busiest ordinary one, a few hundred for the next ones), 1.5 % anonymised, 0-3
+// participants from other clinicians each, and two signed-in clinicians the benchmark measures:
+// "many" (at FR10, enrolled 5 % of all patients) and "few" (alone at a small hospital: a dozen
+// patients of their own and 20 records shared with them).
 import { randomUUID } from 'node:crypto';
 import { countries } from '../app/reference/countries.ts';
 import { nicknameWords } from '../app/patients/nickname/words.ts';
@@ -112,7 +113,7 @@ export function seedPatients(db: Database, seal: IdentitySeal, size: number, per
   const indexes = sqlite
     .prepare(`SELECT "name", "sql" FROM "sqlite_schema" WHERE "type" = 'index' AND "sql" IS NOT NULL AND "tbl_name" IN (${tables.map(() => '?').join(', ')})`)
     .all(...tables) as Array<{ name: string; sql: string }>;
-  // The rows are consistent by construction; checking each reference would double the work.
+  // The rows are consistent by construction: checking each reference would be work for nothing.
   sqlite.pragma('foreign_keys = OFF');
   sqlite.transaction(() => {
     for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
