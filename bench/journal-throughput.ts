@@ -171,7 +171,7 @@ interface Cell {
   clientCpuMs: number;
 }
 
-function summarise(windows: readonly Window[]): Cell {
+function summarize(windows: readonly Window[]): Cell {
   const latencies = windows.flatMap((w) => w.latencies).sort((a, b) => a - b);
   const rotations = windows.reduce((n, w) => n + w.rotations, 0);
   const seconds = windows.reduce((n, w) => n + w.seconds, 0);
@@ -213,8 +213,8 @@ export async function benchJournalThroughput(options: ThroughputOptions): Promis
         for (const mode of ['ephemeral', 'durable'] as const) windows[mode].push(got[mode]!);
         ratios.push(got.durable!.rotations / got.durable!.seconds / (got.ephemeral!.rotations / got.ephemeral!.seconds));
       }
-      const e = summarise(windows.ephemeral);
-      const d = summarise(windows.durable);
+      const e = summarize(windows.ephemeral);
+      const d = summarize(windows.durable);
       const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
       console.log(
         `${String(concurrency).padEnd(9)}${e.perSecond.toFixed(0).padStart(12)}${e.p50.toFixed(2).padStart(8)}${e.p99.toFixed(2).padStart(8)}` +

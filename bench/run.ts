@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmarks and prints figures beside their baselines.
-//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid] [dicomweb] [viewer]    (default: all)
+//   npx tsx bench/run.ts [api] [journal] [restart] [codes] [deid] [dicomweb] [viewer] [patients]    (default: all)
 // Options:
 //   --runs N                 api: sequential calls per variant (2000)
 //   --seconds N --rounds N   journal: measured seconds per window (3), windows per server and
@@ -11,11 +11,13 @@
 //   --dicomweb-rounds N      dicomweb: STOW + frame rounds per server and series (3)
 //   --viewer-runs N          viewer: measured openings of each study per DICOMweb source (5);
 //                            needs `npm run build`, Chromium and Orthanc
+//   --patients N --list-runs N  patients: synthetic patients (100000), list calls per variant at most (500)
 import { benchApiLatency } from './api-latency.ts';
 import { benchCodes } from './codes.ts';
 import { benchDeidentify } from './deidentify.ts';
 import { benchDicomWeb } from './dicomweb.ts';
 import { benchJournalThroughput } from './journal-throughput.ts';
+import { benchPatients } from './patients.ts';
 import { benchRestartTime } from './restart-time.ts';
 import { benchViewer } from './viewer.ts';
 
@@ -47,6 +49,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   deid: () => benchDeidentify({ rounds: number('--deid-rounds', 5) }),
   dicomweb: () => benchDicomWeb({ rounds: number('--dicomweb-rounds', 3) }),
   viewer: () => benchViewer(number('--viewer-runs', 5)),
+  patients: () => benchPatients({ patients: number('--patients', 100_000), runs: number('--list-runs', 500) }),
 };
 
 const named = args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));

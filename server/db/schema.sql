@@ -401,10 +401,19 @@ CREATE UNIQUE INDEX "Patient_pseudonymousId_key" ON "Patient"("pseudonymousId");
 CREATE UNIQUE INDEX "Patient_nicknameKey_key" ON "Patient"("nicknameKey");
 
 -- CreateIndex
-CREATE INDEX "Patient_enrolledById_nicknameKey_idx" ON "Patient"("enrolledById", "nicknameKey");
+CREATE INDEX "Patient_hcpId_createdAt_id_ernId_sex_status_idx" ON "Patient"("hcpId", "createdAt", "id", "ernId", "sex", "status");
 
 -- CreateIndex
 CREATE INDEX "Patient_hcpId_nicknameKey_idx" ON "Patient"("hcpId", "nicknameKey");
+
+-- CreateIndex
+CREATE INDEX "Patient_hcpId_birthYearMonth_nicknameKey_idx" ON "Patient"("hcpId", "birthYearMonth", "nicknameKey");
+
+-- CreateIndex
+CREATE INDEX "Patient_enrolledById_createdAt_id_hcpId_ernId_sex_status_idx" ON "Patient"("enrolledById", "createdAt", "id", "hcpId", "ernId", "sex", "status");
+
+-- CreateIndex
+CREATE INDEX "Patient_enrolledById_nicknameKey_hcpId_idx" ON "Patient"("enrolledById", "nicknameKey", "hcpId");
 
 -- CreateIndex
 CREATE INDEX "Patient_createdAt_idx" ON "Patient"("createdAt");
@@ -419,7 +428,7 @@ CREATE INDEX "PatientNameToken_patientId_idx" ON "PatientNameToken"("patientId")
 CREATE INDEX "PatientConsent_patientId_idx" ON "PatientConsent"("patientId");
 
 -- CreateIndex
-CREATE INDEX "PatientParticipant_userId_idx" ON "PatientParticipant"("userId");
+CREATE INDEX "PatientParticipant_userId_patientId_idx" ON "PatientParticipant"("userId", "patientId");
 
 -- CreateIndex
 CREATE INDEX "PatientFile_patientId_createdAt_idx" ON "PatientFile"("patientId", "createdAt");

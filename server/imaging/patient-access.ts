@@ -6,7 +6,7 @@ import { mayAddFiles, maySeeRecord, type PatientFacts } from '../../app/patients
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { ActorLoader } from '../identity/actors.ts';
 import type { Caller } from '../identity/service.ts';
-import { visibleTo } from '../patients/repo.ts';
+import { listScope } from '../patients/list-query.ts';
 import type { ImagingAccess } from './access.ts';
 
 export function patientImagingAccess(db: PrismaClient, actors: ActorLoader): ImagingAccess {
@@ -32,7 +32,11 @@ export function patientImagingAccess(db: PrismaClient, actors: ActorLoader): Ima
     async readablePatientKeys(caller) {
       const who = await principal(caller, 'patients.read');
       if (!who) return [];
-      const rows = await db.patient.findMany({ where: visibleTo(who), select: { pseudonymousId: true } });
+      const scope = listScope(who);
+      const rows = await db.patient.findMany({
+        where: { OR: [{ hcpId: { in: [...scope.hcpIds] } }, { enrolledById: scope.userId }, { participants: { some: { userId: scope.userId } } }] },
+        select: { pseudonymousId: true },
+      });
       return rows.map((row) => row.pseudonymousId);
     },
   };

@@ -1,7 +1,6 @@
-// Prisma access for patients: explicit selects per view, the visibility condition of the list.
-import type { Principal } from '../../app/access/actor.ts';
-import { hasErnRole } from '../../app/access/actor.ts';
+// Prisma access for patients: explicit selects per view; the list's query is in list-query.ts.
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+import { type ListFilter, listPatients, type ListScope } from './list-query.ts';
 
 /** What the list shows of a patient: pseudonymised facts only (identity is opened separately). */
 export const patientSummarySelect = {
@@ -35,21 +34,6 @@ export const patientDetailSelect = {
 export type PatientSummaryRow = Prisma.PatientGetPayload<{ select: typeof patientSummarySelect }>;
 export type PatientDetailRow = Prisma.PatientGetPayload<{ select: typeof patientDetailSelect }>;
 
-/** The patients a principal may see (app/patients/policy.ts maySeeRecord, as a query). */
-export function visibleTo(p: Principal): Prisma.PatientWhereInput {
-  const gdprHcps = p.globalRoles.filter((g) => g.role === 'GDPROfficer' && g.hcpId).map((g) => g.hcpId as string);
-  const or: Prisma.PatientWhereInput[] = [{ enrolledById: p.userId }, { participants: { some: { userId: p.userId } } }];
-  if (p.hcpId && !p.guest && hasErnRole(p, ['HP'])) or.push({ hcpId: p.hcpId });
-  if (gdprHcps.length > 0) or.push({ hcpId: { in: gdprHcps } });
-  return { OR: or };
-}
-
-/** Whose identity the principal may see, for searching by real name (enrolled by them, or their GDPR HCPs). */
-export function identityVisibleTo(p: Principal): Prisma.PatientWhereInput {
-  const gdprHcps = p.globalRoles.filter((g) => g.role === 'GDPROfficer' && g.hcpId).map((g) => g.hcpId as string);
-  return { OR: [{ enrolledById: p.userId }, ...(gdprHcps.length > 0 ? [{ hcpId: { in: gdprHcps } }] : [])] };
-}
-
 export class PatientsRepo {
   constructor(readonly db: PrismaClient) {}
 
@@ -72,6 +56,11 @@ export class PatientsRepo {
       where: { patientId, kind: 'record_updated', details: JSON.stringify({ version }) },
       select: { at: true, actorId: true },
     });
+  }
+
+  /** A page of the Patient Records list and its total (see list-query.ts). */
+  list(scope: ListScope, filter: ListFilter) {
+    return listPatients(this.db, scope, filter);
   }
 
   detail(patientId: string) {

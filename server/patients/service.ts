@@ -15,14 +15,14 @@ import type { patientListInput } from '../../app/patients/schemas.ts';
 import { foldText, foldedWords } from '../../app/text/fold.ts';
 import type { SharedBlobs } from '../blobs/shared.ts';
 import type { Clock } from '../clock.ts';
-import type { Prisma } from '../db/generated/client.ts';
 import type { ServiceLog } from '../services.ts';
 import type { AuditScope } from '../trpc.ts';
 import type { IdentitySeal } from './identity-seal.ts';
 import { addYears, reviewYears } from './review.ts';
 import { minSearchLength } from './identity-seal.ts';
 import { checkRecord, type CodeLists } from './record.ts';
-import { identityVisibleTo, type PatientDetailRow, type PatientSummaryRow, type PatientsRepo, patientSummarySelect, visibleTo } from './repo.ts';
+import { listScope } from './list-query.ts';
+import type { PatientDetailRow, PatientSummaryRow, PatientsRepo } from './repo.ts';
 
 const pseudonymAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -156,27 +156,21 @@ export class PatientsService {
 
   /** The page of patients the principal may see, searched, filtered and sorted on the server. */
   async list(principal: Principal, query: ListQuery) {
-    const where: Prisma.PatientWhereInput[] = [visibleTo(principal)];
-    if (query.ernId) where.push({ ernId: query.ernId });
-    if (query.sex) where.push({ sex: query.sex });
-    if (query.mine) where.push({ enrolledById: principal.userId });
-    if (!query.includeAnonymised) where.push({ status: 'active' });
     const search = foldText(query.search.trim());
-    if (search) {
-      // Nickname prefix as a range on the unique key (uses its index); real names through the blind index.
-      const byNickname: Prisma.PatientWhereInput = { nicknameKey: { gte: search, lt: `${search}\uffff` } };
-      const words = foldedWords(search).filter((w) => w.length >= minSearchLength);
-      const byName: Prisma.PatientWhereInput[] = words.length > 0
-        ? [{ AND: [identityVisibleTo(principal), ...words.map((w) => ({ nameTokens: { some: { token: this.#d.seal.token(w) } } }))] }]
-        : [];
-      where.push({ OR: [byNickname, ...byName] });
-    }
-    const orderBy: Prisma.PatientOrderByWithRelationInput[] =
-      query.sort === 'nickname' ? [{ nicknameKey: query.direction }] : query.sort === 'birthYearMonth' ? [{ birthYearMonth: query.direction }, { nicknameKey: 'asc' }] : [{ createdAt: query.direction }, { id: query.direction }];
-    const [total, rows] = await Promise.all([
-      this.#d.repo.db.patient.count({ where: { AND: where } }),
-      this.#d.repo.db.patient.findMany({ where: { AND: where }, select: patientSummarySelect, orderBy, skip: query.page * query.pageSize, take: query.pageSize }),
-    ]);
+    // Nickname prefix on its unique key; real names through the blind index, every word of 3+ letters.
+    const words = foldedWords(search).filter((w) => w.length >= minSearchLength);
+    const { total, rows } = await this.#d.repo.list(listScope(principal), {
+      ernId: query.ernId,
+      sex: query.sex,
+      mine: query.mine,
+      activeOnly: !query.includeAnonymised,
+      search,
+      nameTokens: words.map((w) => this.#d.seal.token(w)),
+      sort: query.sort,
+      direction: query.direction,
+      offset: query.page * query.pageSize,
+      limit: query.pageSize,
+    });
     return { total, items: rows.map((row) => this.#summary(principal, row)) };
   }
 
