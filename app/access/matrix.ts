@@ -45,4 +45,5 @@ export const matrix: Readonly<Record<Permission, readonly Persona[]>> = {
   'notifications.read': consented,
   'audit.read': ['ecAdmin', 'support'],
   'admin.roles': ['ecAdmin'],
+  'admin.reference': ['ecAdmin'],
 };

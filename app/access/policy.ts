@@ -26,6 +26,7 @@ export const permissions = [
   'notifications.read',
   'audit.read',
   'admin.roles',
+  'admin.reference',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -67,6 +68,7 @@ const rules: Readonly<Record<Permission, Rule>> = {
   'notifications.read': { holds: anyone, delegable: false },
   'audit.read': { holds: (p) => hasGlobalRole(p, 'Support') || hasGlobalRole(p, 'ECAdmin'), delegable: false },
   'admin.roles': { holds: (p) => hasGlobalRole(p, 'ECAdmin'), delegable: false },
+  'admin.reference': { holds: (p) => hasGlobalRole(p, 'ECAdmin'), delegable: false },
 };
 
 /** The principal whose roles decide `permission`: the clinician an assistant acts for, for clinical work. */

@@ -1,4 +1,4 @@
-import { grantRoleInput, revokeRoleInput, userSearchInput } from '../../app/admin/schemas.ts';
+import { grantRoleInput, revokeRoleInput, saveHcpInput, userSearchInput } from '../../app/admin/schemas.ts';
 import { permitted, router } from '../trpc.ts';
 
 export const adminRouter = router({
@@ -15,4 +15,8 @@ export const adminRouter = router({
       return { ok: true as const };
     }),
   reviewDue: permitted('admin.roles').query(({ ctx }) => ctx.services.admin.reviewDue()),
+  hcps: permitted('admin.reference').query(({ ctx }) => ctx.services.admin.hcps()),
+  saveHcp: permitted('admin.reference')
+    .input(saveHcpInput)
+    .mutation(({ ctx, input }) => ctx.services.admin.saveHcp(input, ctx.audit)),
 });

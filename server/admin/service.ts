@@ -1,6 +1,7 @@
 // System administration by the EC administrator (SPEC ID-3): global roles — Support, other EC
 // administrators, the GDPR officer of an HCP — and the accounts due for their 5-year review (ID-9).
 import { DomainError } from '../../app/errors.ts';
+import type { SaveHcpInput } from '../../app/admin/schemas.ts';
 import type { GlobalRole } from '../../app/identity/roles.ts';
 import type { Clock } from '../clock.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
@@ -60,6 +61,35 @@ export class AdminService {
     if (grant.role === 'ECAdmin' && grant.userId === actorId && (await this.#db.globalRoleGrant.count({ where: { role: 'ECAdmin' } })) === 1) throw new DomainError('forbidden');
     await this.#db.globalRoleGrant.delete({ where: { id: grantId } });
     audit.about('user', grant.userId, { role: grant.role });
+  }
+
+  /** The HCPs of the reference data with the ERNs they take part in (Guest Access pseudo-HCPs aside). */
+  hcps() {
+    return this.#db.hcp.findMany({
+      where: { guestAccess: false },
+      select: { id: true, code: true, name: true, city: true, countryCode: true, erns: { select: { ernId: true, kind: true }, orderBy: { ernId: 'asc' } } },
+      orderBy: [{ countryCode: 'asc' }, { code: 'asc' }],
+    });
+  }
+
+  /** Creates or edits an HCP and its ERN links (SPEC ID-1: reference data editable by administrators). */
+  async saveHcp(input: SaveHcpInput, audit: AuditScope): Promise<{ id: string }> {
+    const erns = await this.#db.ern.findMany({ where: { id: { in: input.erns.map((e) => e.ernId) } }, select: { id: true } });
+    if (erns.length !== new Set(input.erns.map((e) => e.ernId)).size) throw new DomainError('not_found');
+    const clash = await this.#db.hcp.findUnique({ where: { code_countryCode: { code: input.code, countryCode: input.countryCode } }, select: { id: true } });
+    if (clash && clash.id !== input.id) throw new DomainError('conflict');
+    const data = { code: input.code, name: input.name, city: input.city, countryCode: input.countryCode };
+    const links = input.erns.map((e) => ({ ernId: e.ernId, kind: e.kind }));
+    const id = await this.#db.$transaction(async (tx) => {
+      if (!input.id) return (await tx.hcp.create({ data: { ...data, erns: { create: links } }, select: { id: true } })).id;
+      const existing = await tx.hcp.findUnique({ where: { id: input.id }, select: { guestAccess: true } });
+      if (!existing || existing.guestAccess) throw new DomainError('not_found');
+      await tx.hcpErn.deleteMany({ where: { hcpId: input.id } });
+      await tx.hcp.update({ where: { id: input.id }, data: { ...data, erns: { create: links } } });
+      return input.id;
+    });
+    audit.about('hcp', id, { code: input.code, erns: links.length });
+    return { id };
   }
 
   /** Flags active accounts without activity for 5 years (the scheduled job); returns their ids. */

@@ -90,3 +90,31 @@ test('a coordinator rejects a request with a reason, which the requester reads',
   await page.getByRole('link', { name: 'Change ERN request' }).click();
   await expect(page.getByRole('table', { name: 'My access requests' }).getByRole('row', { name: /Rejected — ERKNet already has a coordinator/ })).toBeVisible();
 });
+
+test('the EC administrator adds a hospital to the reference data; a new user then finds it when asking for access', async ({ page, signInPage, shell, clock, codeFor }) => {
+  await signInPage.open();
+  await signInPage.signIn('eva.lindqvist', demoPassword, await codeFor('eva.lindqvist'));
+  await shell.menuLink('Administration').click();
+  await page.getByRole('button', { name: 'Add healthcare provider' }).click();
+  const form = page.getByRole('form', { name: 'Add healthcare provider' });
+  await form.getByRole('textbox', { name: 'HCP code' }).fill('PT04');
+  await form.getByRole('textbox', { name: 'Name' }).fill('Centro Hospitalar Universitário de São João');
+  await form.getByRole('textbox', { name: 'City' }).fill('Porto');
+  await choose(page, 'Country', 'Portugal');
+  await page.getByRole('listbox', { name: 'Member of the ERNs' }).getByRole('option', { name: 'ERKNet', exact: true }).click();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'PT04 was saved.' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Healthcare providers' }).getByRole('row', { name: /PT04.*São João.*Portugal.*ERKNet/ })).toBeVisible();
+  await shell.menuLink('Home').click();
+  await shell.chooseFromUserMenu('Sign out');
+  await expect(signInPage.heading).toBeVisible();
+
+  clock.advance(30_000);
+  await signInPage.signIn('sofia.moreau', demoPassword, await codeFor('sofia.moreau'));
+  await page.getByLabel('I have read the user consent and privacy statement and I accept it').check();
+  await page.getByRole('button', { name: 'Accept and continue' }).click();
+  await page.getByRole('link', { name: 'Request access' }).click();
+  await choose(page, 'ERN', 'ERKNet — Kidney Diseases');
+  await choose(page, 'Country', 'Portugal');
+  await expect(page.getByRole('radio', { name: 'PT04 – Centro Hospitalar Universitário de São João, Porto' })).toBeVisible();
+});

@@ -182,3 +182,26 @@ describe('unlocking the workstation after inactivity', () => {
     expect((await user.api.identity.me()).externalSignIn).toBe(true);
   });
 });
+
+describe('reference data', () => {
+  test('the EC administrator adds and edits a healthcare provider; users can then ask for access through it', async () => {
+    const admin = await persona(t, 'ecAdmin');
+    const { id } = await admin.api.admin.saveHcp({ code: 'PT04', name: 'Centro Hospitalar Universitário de São João', city: 'Porto', countryCode: 'PT', erns: [{ ernId: 'ERKNet', kind: 'member' }] });
+    const newcomer = await persona(t, 'newUser');
+    expect((await newcomer.api.access.hcps({ ernId: 'ERKNet', countryCode: 'PT' })).map((h) => h.code)).toEqual(['PT04', '0000']);
+    await admin.api.admin.saveHcp({ id, code: 'PT04', name: 'Centro Hospitalar Universitário de São João', city: 'Porto', countryCode: 'PT', erns: [{ ernId: 'EpiCARE', kind: 'affiliated' }] });
+    expect((await newcomer.api.access.hcps({ ernId: 'ERKNet', countryCode: 'PT' })).map((h) => h.code)).toEqual(['0000']);
+    expect((await admin.api.admin.hcps()).find((h) => h.id === id)?.erns).toEqual([{ ernId: 'EpiCARE', kind: 'affiliated' }]);
+  });
+
+  test('bad reference data is refused and changes nothing', async () => {
+    const admin = await persona(t, 'ecAdmin');
+    const before = await admin.api.admin.hcps();
+    expect(await refusal(admin.api.admin.saveHcp({ code: 'XX1', name: 'Nowhere', city: 'X', countryCode: 'PT', erns: [] }))).toBe('invalid_input');
+    expect(await refusal(admin.api.admin.saveHcp({ code: 'FR10', name: 'Duplicate', city: 'Paris', countryCode: 'FR', erns: [] }))).toBe('conflict');
+    expect(await refusal(admin.api.admin.saveHcp({ code: 'PT05', name: 'Somewhere', city: 'Lisboa', countryCode: 'PT', erns: [{ ernId: 'NoSuchERN', kind: 'member' }] }))).toBe('not_found');
+    const guest = await t.server.db.prisma.hcp.findFirstOrThrow({ where: { guestAccess: true }, select: { id: true } });
+    expect(await refusal(admin.api.admin.saveHcp({ id: guest.id, code: 'PT06', name: 'Not a guest', city: 'Faro', countryCode: 'PT', erns: [] }))).toBe('not_found');
+    expect(await admin.api.admin.hcps()).toEqual(before);
+  });
+});

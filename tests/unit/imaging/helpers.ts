@@ -1,6 +1,6 @@
 // Shared by the de-identification tests: fixture files, a UID map, Part 10 files built from a dcmjs
 // dict, and de-identified output read back.
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import dcmjs, { type DcmjsDict } from 'dcmjs';
@@ -21,7 +21,17 @@ export async function fixture(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(new URL(path, fixtureDir)));
 }
 
-export const newUidMap = () => new UidMap((count) => new Uint8Array(randomBytes(count)));
+let drawn = 0;
+/**
+ * A UID map whose new UIDs are the same at every run: random ones could, now and then, contain a
+ * fragment of an identifying value the residue checks look for (e.g. "6789" in 2.25.<39 digits>).
+ */
+export const newUidMap = () =>
+  new UidMap((count) => {
+    const bytes = new Uint8Array(count);
+    for (let at = 0; at < count; at += 32) bytes.set(createHash('sha256').update(`test uid ${drawn++}`).digest().subarray(0, count - at), at);
+    return bytes;
+  });
 
 export const baseOptions = (uidMap = newUidMap()): DeidentifyOptions => ({ nickname: 'Blue Falcon 42', pseudonymousId: 'PSN-7F3K9', uidMap });
 
