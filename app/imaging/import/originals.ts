@@ -25,17 +25,25 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/** What the workstation reads from an original before de-identifying it. */
+export interface OriginalFacts {
+  /** Values to search the output for (findResidue). */
+  readonly identifying: string[];
+  /** Modality (0008,0060), for the import list. */
+  readonly modality?: string;
+}
+
 /**
  * The identifying values of an instance (names, ids, birth date, accession number, and full study
  * dates except the 1st of a month, which the year-and-month option keeps as it is). Empty when the
  * header cannot be read (de-identification will say why).
  */
-export function identifyingValues(bytes: Uint8Array): string[] {
+export function readOriginal(bytes: Uint8Array): OriginalFacts {
   let dict: Record<string, { Value?: unknown[] } | undefined>;
   try {
     ({ dict } = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer, { untilTag: '7FE00010', ignoreErrors: true }));
   } catch {
-    return [];
+    return { identifying: [] };
   }
   const values = new Set<string>();
   const add = (value: string) => {
@@ -50,5 +58,6 @@ export function identifyingValues(bytes: Uint8Array): string[] {
       if (/^\d{8}$/.test(date) && !date.endsWith('01')) values.add(date);
     }
   }
-  return [...values];
+  const modality = dict['00080060']?.Value?.[0];
+  return { identifying: [...values], ...(typeof modality === 'string' && modality.trim() ? { modality: modality.trim() } : {}) };
 }

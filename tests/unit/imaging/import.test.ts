@@ -8,8 +8,9 @@ import { stowFailureReasons } from '../../../app/imaging/stow.ts';
 import { Batcher, planBatches } from '../../../app/imaging/import/batches.ts';
 import { DicomdirError, dicomdirReferences, isDicomdirName, resolveReferences } from '../../../app/imaging/import/dicomdir.ts';
 import { type ImportItem, importCounts, studyProgress } from '../../../app/imaging/import/items.ts';
-import { identifyingValues } from '../../../app/imaging/import/originals.ts';
+import { readOriginal } from '../../../app/imaging/import/originals.ts';
 import { instanceUrl, pacsBaseUrl, readInstances, readStudies, studySearchUrl } from '../../../app/imaging/import/pacs.ts';
+import { reviewImage } from '../../../app/imaging/import/review-image.ts';
 import { readStowAnswer, stowBody, stowBoundary, stowContentType } from '../../../app/imaging/import/stow.ts';
 import { multipartParts } from '../../../app/imaging/multipart.ts';
 
@@ -141,11 +142,23 @@ describe('the import list', () => {
   });
 });
 
+describe('the review image', () => {
+  test('the burned-in ultrasound decodes (JPEG-LS) to a picture with its text', async () => {
+    const image = await reviewImage(fixture('phi/us_burned-in-yes_jpeg-ls.dcm'), 0, undefined);
+    expect([image.rows, image.columns, image.frames]).toEqual([768, 1024, 1]);
+    expect(image.rgba.length).toBe(768 * 1024 * 4);
+    const grey = new Set<number>();
+    for (let i = 0; i < image.rgba.length; i += 4 * 97) grey.add(image.rgba[i]!);
+    expect(grey.size).toBeGreaterThan(20);
+  });
+});
+
 describe('identifying values of an original', () => {
   test('names, ids, birth date and full dates (not the 1st, which stays as it is)', () => {
-    expect(identifyingValues(fixture('phi/ot_ssn-like-id_jpeg-baseline.dcm'))).toEqual(expect.arrayContaining(['John^Doe', '123-45-6789']));
-    const ct = identifyingValues(fixture('ct-series/IM0001.dcm'));
-    expect(ct).toEqual(expect.arrayContaining(['HEAD', 'PLASTIC', '20150206']));
-    expect(identifyingValues(new TextEncoder().encode('no dicom'))).toEqual([]);
+    expect(readOriginal(fixture('phi/ot_ssn-like-id_jpeg-baseline.dcm')).identifying).toEqual(expect.arrayContaining(['John^Doe', '123-45-6789']));
+    const ct = readOriginal(fixture('ct-series/IM0001.dcm'));
+    expect(ct.identifying).toEqual(expect.arrayContaining(['HEAD', 'PLASTIC', '20150206']));
+    expect(ct.modality).toBe('CT');
+    expect(readOriginal(new TextEncoder().encode('no dicom'))).toEqual({ identifying: [] });
   });
 });
