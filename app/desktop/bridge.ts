@@ -42,10 +42,7 @@ export const pacsFetchMaxBytes = 2047 * 1024 * 1024;
 
 /** A GET to a hospital PACS (DICOMweb) that the main process makes for the renderer: http(s) only, no credentials in the URL. */
 export const pacsFetchRequest = z.object({
-  url: z.url({ protocol: /^https?$/ }).max(8192).refine((url) => {
-    const parsed = new URL(url);
-    return parsed.username === '' && parsed.password === '';
-  }, 'no credentials in the URL'),
+  url: z.url({ protocol: /^https?$/ }).max(8192).refine((url) => !/^[a-z]+:\/*[^/?#]*@/i.test(url), 'no credentials in the URL'),
   accept: z.string().max(200).regex(/^[\x20-\x7e]*$/),
 });
 export type PacsFetchRequest = z.infer<typeof pacsFetchRequest>;

@@ -15,25 +15,29 @@ export type PacsSearch = z.input<typeof pacsSearchSchema>;
 
 /** The PACS's DICOMweb root as entered: http(s) only, without a trailing slash. Throws when it is not one. */
 export function pacsBaseUrl(entered: string): string {
-  const url = new URL(entered.trim());
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https');
-  if (url.username || url.password) throw new Error('no credentials in the address');
-  url.hash = '';
-  url.search = '';
-  return url.toString().replace(/\/+$/, '');
+  const match = /^(https?):\/\/([^/?#\s]+)([^?#\s]*)(?:[?#]\S*)?$/i.exec(entered.trim());
+  if (!match) throw new Error('only http and https addresses');
+  const [, scheme = '', authority = '', path = ''] = match;
+  if (authority.includes('@')) throw new Error('no credentials in the address');
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(authority)) throw new Error('not a host');
+  return `${scheme.toLowerCase()}://${authority.toLowerCase()}${path}`.replace(/\/+$/, '');
+}
+
+function queryString(pairs: ReadonlyArray<readonly [string, string]>): string {
+  return pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
 }
 
 /** The QIDO-RS study search for these terms; a name matches as a prefix (`*`), as PACS users expect. */
 export function studySearchUrl(base: string, search: PacsSearch, limit = 100): string {
   const terms = pacsSearchSchema.parse(search);
-  const query = new URLSearchParams();
-  if (terms.patientId) query.set('PatientID', terms.patientId);
-  if (terms.patientName) query.set('PatientName', terms.patientName.endsWith('*') ? terms.patientName : `${terms.patientName}*`);
-  if (terms.studyDate) query.set('StudyDate', terms.studyDate);
-  if (terms.accessionNumber) query.set('AccessionNumber', terms.accessionNumber);
-  for (const field of ['PatientName', 'PatientID', 'PatientBirthDate', 'StudyDate', 'StudyDescription', 'AccessionNumber', 'ModalitiesInStudy', 'NumberOfStudyRelatedInstances']) query.append('includefield', field);
-  query.set('limit', String(limit));
-  return `${base}/studies?${query.toString()}`;
+  const query: Array<readonly [string, string]> = [];
+  if (terms.patientId) query.push(['PatientID', terms.patientId]);
+  if (terms.patientName) query.push(['PatientName', terms.patientName.endsWith('*') ? terms.patientName : `${terms.patientName}*`]);
+  if (terms.studyDate) query.push(['StudyDate', terms.studyDate]);
+  if (terms.accessionNumber) query.push(['AccessionNumber', terms.accessionNumber]);
+  for (const field of ['PatientName', 'PatientID', 'PatientBirthDate', 'StudyDate', 'StudyDescription', 'AccessionNumber', 'ModalitiesInStudy', 'NumberOfStudyRelatedInstances']) query.push(['includefield', field]);
+  query.push(['limit', String(limit)]);
+  return `${base}/studies?${queryString(query)}`;
 }
 
 /** The QIDO-RS search for every instance of a study (their series and SOP Instance UIDs). */
