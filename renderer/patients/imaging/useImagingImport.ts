@@ -92,7 +92,9 @@ export function useImagingImport(patient: () => PseudonymOf, maxInstanceBytes: (
   async function prepare(item: ImportItem, importId: number, bytes: ArrayBuffer, masks?: Mask[]): Promise<Ready | undefined> {
     const size = bytes.byteLength;
     const { nickname, pseudonymousId } = patient();
-    const reply: WorkerReply = await workerOf().ask({ type: 'prepare', importId, bytes, nickname, pseudonymousId, dates: dates(), maxBytes: maxInstanceBytes(), ...(masks ? { masks } : {}) });
+    // Plain copies: reactive proxies cannot be posted to a worker.
+    const plainMasks = masks?.map((m) => ({ x: m.x, y: m.y, width: m.width, height: m.height, ...(m.frame === undefined ? {} : { frame: m.frame }) }));
+    const reply: WorkerReply = await workerOf().ask({ type: 'prepare', importId, bytes, nickname, pseudonymousId, dates: dates(), maxBytes: maxInstanceBytes(), ...(plainMasks ? { masks: plainMasks } : {}) });
     if (reply.type === 'failed') return void fail(item, reply.problem);
     if (reply.type !== 'held' && reply.type !== 'deidentified') return void fail(item, { kind: 'upload' });
     Object.assign(item, { sopUid: reply.sopUid, ...(reply.studyUid ? { studyUid: reply.studyUid } : {}), ...(reply.modality ? { modality: reply.modality } : {}) });

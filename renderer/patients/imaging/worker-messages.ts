@@ -54,7 +54,13 @@ export class DeidentifyWorker {
     const id = this.#next++;
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
-      this.#worker.postMessage({ ...request, id }, 'bytes' in request ? [request.bytes] : []);
+      try {
+        this.#worker.postMessage({ ...request, id }, 'bytes' in request ? [request.bytes] : []);
+      } catch {
+        // Something that cannot be posted: a fault of ours, reported on the file rather than hanging.
+        this.#pending.delete(id);
+        resolve({ id, type: 'failed', problem: { kind: 'deidentify', code: 'invalid_options' } });
+      }
     });
   }
 
