@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { loadDesktopConfig } from './config.ts';
 import { registerIpcHandlers } from './ipc-gate.ts';
 import { quitAfter } from './lifecycle.ts';
+import { fetchFromPacs } from './pacs.ts';
 import { DesktopSignIn } from './oidc.ts';
 import { createAppProtocolHandler } from './protocol.ts';
 import { appPartition, appScheme, contentSecurityPolicyFor } from './security.ts';
@@ -54,6 +55,7 @@ async function start(): Promise<void> {
     },
     'consilium:oidc.signIn': () => providerSignIn.signIn(),
     'consilium:oidc.cancel': () => providerSignIn.cancel(),
+    'consilium:pacs.fetch': (request) => fetchFromPacs(request),
   });
 
   app.on('before-quit', quitAfter(async () => {

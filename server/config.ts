@@ -54,6 +54,15 @@ const environment = z.object({
   CONSILIUM_DICOM_MAX_INSTANCE_MB: z.coerce.number().int().positive().max(2047).default(512),
   /** DICOMweb: the most one study may hold, in MiB, all its instances together. */
   CONSILIUM_DICOM_MAX_STUDY_MB: z.coerce.number().int().positive().default(4096),
+  /**
+   * The hospital's PACS DICOMweb roots the workstation may import from, comma-separated: offered in
+   * "From PACS" and allowed by the pages' Content-Security-Policy (browsers reach nothing else).
+   */
+  CONSILIUM_PACS_URLS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http:// or https:// URLs, comma-separated' }).transform((url) => url.replace(/\/+$/, '')))),
 });
 
 export interface ServerConfig {
@@ -90,6 +99,8 @@ export interface ServerConfig {
   readonly oidc: OidcConfig | undefined;
   /** DICOMweb limits, in bytes. */
   readonly dicom: { readonly maxInstanceBytes: number; readonly maxStudyBytes: number };
+  /** PACS DICOMweb roots the workstation may import from (their origins are allowed by the CSP). */
+  readonly pacsUrls: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     publicUrl: e.CONSILIUM_PUBLIC_URL?.replace(/\/+$/, ''),
     oidc: oidc.config,
     dicom: { maxInstanceBytes: e.CONSILIUM_DICOM_MAX_INSTANCE_MB * mebibyte, maxStudyBytes: e.CONSILIUM_DICOM_MAX_STUDY_MB * mebibyte },
+    pacsUrls: e.CONSILIUM_PACS_URLS,
   };
 }
 

@@ -131,7 +131,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     // After the onSend hook: a plugin's routes get the hooks registered before it.
     await app.register(dicomWebRoutes(services.imaging, services.identity), { prefix: '/dicom-web' });
     await app.register(fileRoutes(services));
-    await serveRenderer(app, config.rendererDir);
+    await serveRenderer(app, config.rendererDir, config.pacsUrls);
 
     if (db.store) {
       const { recovery } = db.store;
@@ -187,8 +187,9 @@ function explainDiscoveryFailure(error: unknown): never {
  * Serves the built renderer (if any), with its CSP, and index.html for the app's own routes.
  * Unknown paths get a plain 404 from our handler: Fastify's default one logs the URL, query included.
  */
-async function serveRenderer(app: FastifyInstance, rendererDir: string | undefined): Promise<void> {
-  const csp = contentSecurityPolicy([]);
+async function serveRenderer(app: FastifyInstance, rendererDir: string | undefined, pacsUrls: readonly string[]): Promise<void> {
+  // The workstation imports from the configured PACS directly (the search never passes through here).
+  const csp = contentSecurityPolicy([...new Set(pacsUrls.map((url) => new URL(url).origin))]);
   if (rendererDir) {
     await app.register(fastifyStatic, {
       root: rendererDir,

@@ -37,6 +37,20 @@ export const providerSignInOutcome = z.discriminatedUnion('ok', [
 ]);
 export type ProviderSignInOutcome = z.infer<typeof providerSignInOutcome>;
 
+/** The largest answer the main process fetches from a PACS for the renderer (one DICOM instance or search). */
+export const pacsFetchMaxBytes = 2047 * 1024 * 1024;
+
+/** A GET to a hospital PACS (DICOMweb) that the main process makes for the renderer: http(s) only, no credentials in the URL. */
+export const pacsFetchRequest = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(8192).refine((url) => !/^[a-z]+:\/*[^/?#]*@/i.test(url), 'no credentials in the URL'),
+  accept: z.string().max(200).regex(/^[\x20-\x7e]*$/),
+});
+export type PacsFetchRequest = z.infer<typeof pacsFetchRequest>;
+
+export type PacsFetchOutcome =
+  | { readonly ok: true; readonly status: number; readonly contentType: string; readonly body: Uint8Array }
+  | { readonly ok: false; readonly code: 'network' | 'too_large' };
+
 /** Every IPC channel, with the schema of its single argument. */
 export const ipcChannels = {
   'consilium:config': z.undefined(),
@@ -45,6 +59,7 @@ export const ipcChannels = {
   'consilium:session.forget': z.undefined(),
   'consilium:oidc.signIn': z.undefined(),
   'consilium:oidc.cancel': z.undefined(),
+  'consilium:pacs.fetch': pacsFetchRequest,
 } as const;
 export type IpcChannel = keyof typeof ipcChannels;
 
@@ -66,5 +81,12 @@ export interface DesktopBridge {
     signIn(): Promise<ProviderSignInOutcome>;
     /** Stops waiting for the browser; the pending signIn() ends as 'cancelled'. */
     cancel(): Promise<void>;
+  };
+  pacs: {
+    /**
+     * A GET to the hospital's PACS made by the main process (no CORS needed; the answer comes back
+     * whole). Searches and images go from the workstation to the PACS only.
+     */
+    fetch(request: PacsFetchRequest): Promise<PacsFetchOutcome>;
   };
 }

@@ -19,5 +19,8 @@ export function createBridge(invoke: Invoke): DesktopBridge {
       signIn: () => invoke('consilium:oidc.signIn', undefined),
       cancel: () => invoke('consilium:oidc.cancel', undefined),
     },
+    pacs: {
+      fetch: (request) => invoke('consilium:pacs.fetch', request),
+    },
   };
 }

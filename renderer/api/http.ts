@@ -13,6 +13,8 @@ export interface HttpRequest {
   readonly responseType: 'json' | 'arraybuffer';
   /** Called as the body goes out: bytes sent so far, and in all. */
   readonly onUploadProgress?: (sent: number, total: number) => void;
+  /** Error statuses whose answer the caller reads itself (e.g. STOW-RS 409: none stored, each one's reason). */
+  readonly acceptStatuses?: readonly number[];
 }
 
 /** A refusal or failure, as the user is told about it. */
@@ -63,11 +65,12 @@ function sendOnce(request: HttpRequest, token: string | undefined): Promise<XMLH
  */
 export async function sendWithSession(request: HttpRequest): Promise<XMLHttpRequest> {
   const { hooks } = httpSession();
+  const refused = (xhr: XMLHttpRequest) => (xhr.status >= 400 && !request.acceptStatuses?.includes(xhr.status) ? refusalOf(xhr) : undefined);
   let xhr = await sendOnce(request, hooks.accessToken());
-  let refusal = xhr.status >= 400 ? refusalOf(xhr) : undefined;
+  let refusal = refused(xhr);
   if (refusal?.error.code === 'token_expired' && (await hooks.refresh())) {
     xhr = await sendOnce(request, hooks.accessToken());
-    refusal = xhr.status >= 400 ? refusalOf(xhr) : undefined;
+    refusal = refused(xhr);
   }
   if (!refusal) return xhr;
   if (sessionEndingCodes.has(refusal.error.code)) hooks.sessionEnded(refusal.error.code);

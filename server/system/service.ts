@@ -13,6 +13,10 @@ export interface SystemInfo {
   oidc: { name: string } | null;
   /** The workstation locks after this many seconds without activity. */
   idleLockSeconds: number;
+  /** Imaging imports: the largest instance and study the server stores, in bytes. */
+  dicom: { maxInstanceBytes: number; maxStudyBytes: number };
+  /** The hospital's PACS DICOMweb roots offered for "From PACS". */
+  pacsUrls: string[];
 }
 
 export class SystemService {
@@ -32,6 +36,8 @@ export class SystemService {
       serverTime: this.#clock.now().toISOString(),
       oidc: oidc ? { name: oidc.name } : null,
       idleLockSeconds: this.#config.idleLockSeconds,
+      dicom: { ...this.#config.dicom },
+      pacsUrls: [...this.#config.pacsUrls],
     };
   }
 }

@@ -75,7 +75,7 @@ describe('system.info', () => {
   test('reports training mode and the package version in --demo mode', async () => {
     const t = (running = await startTestServer({ argv: ['--demo'] }));
     const info = await t.client().api.system.info.query();
-    expect(info).toEqual({ version: packageJson.version, training: true, serverTime: t.clock.now().toISOString(), oidc: null, idleLockSeconds: 600 });
+    expect(info).toEqual({ version: packageJson.version, training: true, serverTime: t.clock.now().toISOString(), oidc: null, idleLockSeconds: 600, dicom: { maxInstanceBytes: 512 * 1024 * 1024, maxStudyBytes: 4096 * 1024 * 1024 }, pacsUrls: [] });
   });
 
   test('reports no training mode when started with --ephemeral only', async () => {

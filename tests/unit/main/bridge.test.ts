@@ -51,4 +51,12 @@ describe('createBridge', () => {
     await bridge.oidc.cancel();
     expect(calls).toEqual([{ channel: 'consilium:oidc.cancel', arg: undefined }]);
   });
+
+  test('pacs.fetch(request) invokes consilium:pacs.fetch with the request and returns the outcome', async () => {
+    const outcome = { ok: false, code: 'network' };
+    const { bridge, calls } = recordingBridge(outcome);
+    const request = { url: 'https://pacs.example.org/dicom-web/studies', accept: 'application/dicom+json' };
+    await expect(bridge.pacs.fetch(request)).resolves.toEqual(outcome);
+    expect(calls).toEqual([{ channel: 'consilium:pacs.fetch', arg: request }]);
+  });
 });

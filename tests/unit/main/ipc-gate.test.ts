@@ -54,6 +54,10 @@ function setup() {
     'consilium:oidc.cancel': (arg) => {
       calls.push({ channel: 'consilium:oidc.cancel', arg });
     },
+    'consilium:pacs.fetch': (arg) => {
+      calls.push({ channel: 'consilium:pacs.fetch', arg });
+      return { ok: false, code: 'network' };
+    },
   };
   const ipcMain = new FakeIpcMain();
   registerIpcHandlers(ipcMain, handlers);
@@ -76,6 +80,7 @@ describe('registerIpcHandlers', () => {
       'consilium:config',
       'consilium:oidc.cancel',
       'consilium:oidc.signIn',
+      'consilium:pacs.fetch',
       'consilium:session.forget',
       'consilium:session.keep',
       'consilium:session.refresh',
@@ -117,6 +122,9 @@ describe('registerIpcHandlers', () => {
     ['an argument on an argument-less channel', 'consilium:session.forget', [{ everything: true }]],
     ['a URL for the provider sign-in to open', 'consilium:oidc.signIn', ['https://evil.example/']],
     ['two arguments', 'consilium:session.keep', [{ refreshToken: token }, 'extra']],
+    ['a PACS fetch of a file URL', 'consilium:pacs.fetch', [{ url: 'file:///etc/passwd', accept: 'application/dicom+json' }]],
+    ['a PACS fetch with credentials in the URL', 'consilium:pacs.fetch', [{ url: 'https://user:pw@pacs.example.org/dicom-web/studies', accept: 'application/dicom+json' }]],
+    ['a PACS fetch with a header injected through Accept', 'consilium:pacs.fetch', [{ url: 'https://pacs.example.org/dicom-web/studies', accept: 'a\r\nCookie: x' }]],
   ])('refuses %s without running the handler', async (_name, channel, args) => {
     const { ipcMain, calls } = setup();
     await expect(ipcMain.invoke(channel, eventFrom(appPage), ...args)).rejects.toThrow(/^IPC refused: /);

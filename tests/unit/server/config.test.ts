@@ -26,7 +26,14 @@ describe('loadConfig', () => {
       maxFileBytes: 100 * 1024 * 1024,
       identityKey: undefined,
       dicom: { maxInstanceBytes: 512 * 1024 * 1024, maxStudyBytes: 4096 * 1024 * 1024 },
+      pacsUrls: [],
     });
+  });
+
+  test('reads the PACS DICOMweb roots (http or https, comma-separated) and refuses others, naming the variable', async () => {
+    const config = loadConfig({ CONSILIUM_PACS_URLS: ' https://pacs.example.org/dicom-web/ , http://10.0.0.5:8042/dicom-web' }, ['--ephemeral']);
+    expect(config.pacsUrls).toEqual(['https://pacs.example.org/dicom-web', 'http://10.0.0.5:8042/dicom-web']);
+    expect((await configError(() => loadConfig({ CONSILIUM_PACS_URLS: 'ftp://pacs.example.org/' }))).message).toContain('CONSILIUM_PACS_URLS');
   });
 
   test('reads the DICOMweb limits in MiB and refuses nonsense, naming the variable', async () => {
