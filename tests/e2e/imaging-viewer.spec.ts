@@ -262,7 +262,7 @@ test('the tag browser lists every attribute of the image, nested sequences inclu
   await expect(table.getByRole('row', { name: /Item 1\s*$/ })).toHaveCount(1);
 });
 
-test('a link to the view opens the study exactly as it was shown, in another browser', async ({ browser, page, viewer, studies, server, codeFor, dicomWebSource }) => {
+test('a link to the view opens the study exactly as it was shown, in another browser', async ({ browser, page, viewer, studies, server, codeFor }) => {
   await viewer.open(studies.ct);
   await viewer.wheel(0, 6);
   await expect(viewer.status(0)).toHaveText('Image 7 of 12');
@@ -279,7 +279,6 @@ test('a link to the view opens the study exactly as it was shown, in another bro
 
   const other = await browser.newContext({ baseURL: server.url, viewport: page.viewportSize() });
   const otherPage = await other.newPage();
-  await dicomWebSource.backend.attach(otherPage, server);
   const { SignInPage } = await import('./pages/sign-in-page.ts');
   const { ViewerPage } = await import('./pages/viewer-page.ts');
   const second = new ViewerPage(otherPage, new SignInPage(otherPage), codeFor);
@@ -346,7 +345,7 @@ async function violations(page: Page): Promise<string[]> {
 
 test('an image the server cannot deliver is reported in its viewport, and the next one still shows', async ({ page, viewer, studies }) => {
   const broken = sopInstanceUidOf(fixture('ct-series/IM0002.dcm'));
-  // Registered after the DICOMweb fixture's route, so asked first.
+  // The server's answer for this one frame is replaced by a storage failure.
   await page.route(`**/instances/${broken}/frames/1`, (route) => route.fulfill({ status: 500, body: 'storage failure' }));
   await viewer.open(studies.ct);
   await viewer.viewport(0).focus();
