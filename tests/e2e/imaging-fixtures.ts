@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { demoPassword } from '../../server/demo/accounts.ts';
 import { totpCode } from '../../server/identity/totp.ts';
 import type { RunningServer } from '../../server/server.ts';
-import { enrolDemoPatient } from '../fixtures/enrol.ts';
+import { addParticipantAs, enrolAs, enrolment } from '../fixtures/enrol.ts';
+import type { ImageIdentity } from '../fixtures/imaging.ts';
 import { largeSeriesDir } from '../fixtures/shared-data.ts';
 import { expect, test as base } from './fixtures.ts';
 import { ViewerPage } from './pages/viewer-page.ts';
@@ -30,6 +31,8 @@ export interface ImagingPatient {
   readonly id: string;
   readonly nickname: string;
   readonly pseudonymousId: string;
+  /** Who the patient really is (sealed on the server; tests look for it where it must not be). */
+  readonly identity: ImageIdentity;
   /** Stores Part 10 files by STOW-RS as the patient's enrolling clinician (made the patient's first). */
   store(files: readonly Buffer[]): Promise<void>;
 }
@@ -101,10 +104,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   imagingPatient: async ({ server, clock }, use) => {
-    const patient = await enrolDemoPatient(server, 'marco.rossi', 'PaedCan', ['claire.martin', 'jana.novak']);
+    const idOf = async (username: string) => (await server.db.prisma.user.findUniqueOrThrow({ where: { username }, select: { id: true } })).id;
+    const identity = { firstName: 'Heloise', lastName: 'Quintavalle', dateOfBirth: '2011-06-14', placeOfBirth: 'Clermont-Ferrand', nationality: 'FR', localId: 'APHP-778812-QX' };
+    const enroller = await idOf('marco.rossi');
+    const patient = await enrolAs(server, enroller, enrolment('PaedCan', { identity }));
+    for (const username of ['claire.martin', 'jana.novak']) await addParticipantAs(server, enroller, patient.id, await idOf(username));
     const { pseudonymousId } = await server.db.prisma.patient.findUniqueOrThrow({ where: { id: patient.id }, select: { pseudonymousId: true } });
     const token = await demoToken(server, 'marco.rossi', clock.now());
-    await use({ ...patient, pseudonymousId, store: (files) => stow(server, token, files) });
+    await use({ ...patient, pseudonymousId, identity, store: (files) => stow(server, token, files) });
   },
   studies: async ({ imagingPatient, studyFiles }, use) => {
     await imagingPatient.store(asImagesOf(imagingPatient, studyFiles.files));
