@@ -73,7 +73,8 @@ test('the 160-slice series opens in MPR from the record (the committed MR series
   await signInPage.signIn('claire.martin', demoPassword, await codeFor('claire.martin'));
   const files = new FilesTab(page);
   await files.open(imagingPatient.nickname);
-  const row = files.study(new RegExp(`\\b${volumeStudy.slices}\\b`)).filter({ hasText: 'MR' });
+  const cell = (name: string) => page.getByRole('cell', { name, exact: true });
+  const row = files.studies.getByRole('row').filter({ has: cell('MR') }).filter({ has: cell(String(volumeStudy.slices)) });
   await expect(row).toHaveCount(1);
   await row.getByRole('link', { name: /in the viewer$/ }).click();
 
