@@ -16,6 +16,7 @@ import { loadConfig } from '../server/config.ts';
 import { totpCode } from '../server/identity/totp.ts';
 import { startServer } from '../server/server.ts';
 import { multipart, parts, textOf, withAttributes } from '../tests/fixtures/dicom.ts';
+import { enrolPatientKeys } from '../tests/fixtures/dicomweb.ts';
 import { buildUser } from '../tests/fixtures/factories.ts';
 import { orthancMissing, startOrthanc } from '../tests/fixtures/orthanc.ts';
 import { connect } from '../tests/fixtures/server.ts';
@@ -123,10 +124,12 @@ function row(label: string, value: number, unit: string, baseline: number | unde
   return `${label.padEnd(40)}${value.toFixed(1).padStart(10)} ${unit.padEnd(12)}${ratio.padStart(10)}`;
 }
 
-/** The child: a durable server with one user, then one line telling the parent where and who. */
+/** The child: a durable server with one user and their patients, then one line telling the parent where and who. */
 async function serve(): Promise<void> {
   const server = await startServer(loadConfig(process.env, []));
   const user = await buildUser(server.db);
+  // Images belong to enrolled patients (PatientID = pseudonymous id): one per round, the user's own.
+  await enrolPatientKeys(server.db.prisma, user.id, new Date(), Array.from({ length: 100 }, (_, round) => `BENCH-${round}`));
   console.log(`BENCH-READY ${JSON.stringify({ url: server.url, username: user.username, password: user.password, secret: user.totpSecret })}`);
 }
 

@@ -7,6 +7,7 @@ import { auditRouter } from './audit/router.ts';
 import { directoryRouter } from './directory/router.ts';
 import { codesRouter } from './codes/index.ts';
 import { identityRouter } from './identity/index.ts';
+import { imagingRouter } from './imaging/index.ts';
 import { notificationsRouter } from './notifications/router.ts';
 import { patientsRouter } from './patients/router.ts';
 import { systemRouter } from './system/router.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   directory: directoryRouter,
   notifications: notificationsRouter,
   patients: patientsRouter,
+  imaging: imagingRouter,
   audit: auditRouter,
   admin: adminRouter,
   system: systemRouter,

@@ -129,7 +129,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     registerPatientExportRoute(app, services);
     registerOidcRoutes(app, { service: services.oidc, publicUrl: () => publicUrl ?? '', flowSeconds: defaultOidcLimits.flowSeconds });
     // After the onSend hook: a plugin's routes get the hooks registered before it.
-    await app.register(dicomWebRoutes(services.imaging, services.identity), { prefix: '/dicom-web' });
+    await app.register(dicomWebRoutes(services.imaging, services), { prefix: '/dicom-web' });
     await app.register(fileRoutes(services));
     await serveRenderer(app, config.rendererDir, config.pacsUrls);
 

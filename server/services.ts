@@ -102,11 +102,12 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   const notifications = new NotificationService(prisma, clock);
   const actors = new ActorLoader(prisma);
   const patientsRepo = new PatientsRepo(prisma);
-  // Every table holding blob ids decides whether a blob is still referred to (equal files share one).
+  // Every table holding blob ids (files, DICOM instances) decides whether a blob is still referred to (equal bytes share one).
   const fileBlobs = new SharedBlobs(ports.blobs, blobReferenced(prisma));
   const seal = new IdentitySeal(ports.identityKey ?? randomBytes(32));
   const store = db.store;
   const codes = new CodesService(() => sharedCodeCatalogue());
+  const imaging = new ImagingService({ repo: new ImagingRepo(prisma), blobs: fileBlobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom });
   return {
     identity,
     actors,
@@ -121,13 +122,14 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
     system: new SystemService(config, clock),
     log: ports.log,
     codes,
-    imaging: new ImagingService({ repo: new ImagingRepo(prisma), blobs: ports.blobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom }),
+    imaging,
     patients: new PatientsService({
       repo: patientsRepo,
       codes,
       clock,
       seal,
       blobs: fileBlobs,
+      images: imaging,
       // After an erasure, a snapshot lets the journal files that still hold the identity go.
       ...(store ? { snapshot: async () => void (await store.snapshot()) } : {}),
       log: ports.log,

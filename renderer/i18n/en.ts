@@ -568,6 +568,17 @@ export const en = {
     cancel: 'Cancel',
     deleted: '“{name}” was deleted.',
   },
+  patientImaging: {
+    title: 'Imaging studies',
+    listLabel: 'Imaging studies of this patient',
+    loading: 'Loading the imaging studies…',
+    none: 'No imaging studies yet.',
+    columns: { date: 'Date', modalities: 'Modalities', description: 'Description', series: 'Series', instances: 'Images', actions: 'Actions' },
+    noDescription: 'No description',
+    noDate: 'Date unknown',
+    open: 'Open in viewer',
+    openStudy: 'Open {description} ({date}) in the viewer',
+  },
   gdpr: {
     requestsTitle: 'Patient privacy requests',
     requestsIntro: 'Find the patient who made a request (access to their data, portability, erasure) by their name or nickname, among the patients of your hospital.',
@@ -732,6 +743,8 @@ export const en = {
   imaging: {
     title: 'Image viewer',
     loading: 'Loading the study…',
+    patient: 'Patient',
+    backToRecord: 'Back to the record of {nickname}',
     errors: {
       not_found: 'This study was not found, or you do not have access to it.',
       not_signed_in: 'Your session has ended. Please sign in again.',

@@ -75,8 +75,8 @@ export function dicomWebClient(options: DicomWebOptions): DicomWebClient {
   }
 
   /**
-   * Replaces the bulk data references the loader cannot follow with the values (16-bit words,
-   * little endian). Only references to this DICOMweb service are followed: the token goes nowhere else.
+   * Replaces the bulk data the loader cannot read (by reference, or inline in base64 as some servers
+   * send short values, Consilium's included) with the values (16-bit words, little endian). Only references to this DICOMweb service are followed: the token goes nowhere else.
    */
   async function inlineBulkData(instances: DicomJsonDataset[], metadataUrl: string): Promise<DicomJsonDataset[]> {
     const origin = new URL(base).origin;
@@ -84,11 +84,16 @@ export function dicomWebClient(options: DicomWebOptions): DicomWebClient {
       instances.map(async (instance) => {
         const resolved: Record<string, DicomJsonAttribute | undefined> = { ...instance };
         for (const tag of inlinedBulkData) {
+          const inline = instance[tag]?.InlineBinary;
           const uri = instance[tag]?.BulkDataURI;
-          if (!uri) continue;
-          const url = new URL(uri, metadataUrl);
-          if (url.origin !== origin || !url.href.startsWith(`${base}/`)) throw new DicomWebError('server');
-          const bytes = await getBytes(url.href);
+          if (!uri && inline === undefined) continue;
+          let bytes: Uint8Array;
+          if (inline !== undefined) bytes = Uint8Array.from(atob(inline), (char) => char.charCodeAt(0));
+          else {
+            const url = new URL(uri!, metadataUrl);
+            if (url.origin !== origin || !url.href.startsWith(`${base}/`)) throw new DicomWebError('server');
+            bytes = await getBytes(url.href);
+          }
           const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
           const values = Array.from({ length: Math.floor(bytes.byteLength / 2) }, (_, i) => words.getUint16(i * 2, true));
           resolved[tag] = { vr: instance[tag]!.vr, Value: values };

@@ -91,18 +91,12 @@ export class ImagingRepo {
     this.#db = db;
   }
 
-  async uploadersOfPatient(patientKey: string): Promise<string[]> {
-    const rows = await this.#db.imagingStudy.findMany({ where: { patientId: patientKey }, select: { uploaderId: true }, distinct: ['uploaderId'] });
-    return rows.map((row) => row.uploaderId);
-  }
-
-  async hasUploaded(userId: string, patientKey: string): Promise<boolean> {
-    return (await this.#db.imagingStudy.findFirst({ where: { patientId: patientKey, uploaderId: userId }, select: { id: true } })) !== null;
-  }
-
-  async patientKeysUploadedBy(userId: string): Promise<string[]> {
-    const rows = await this.#db.imagingStudy.findMany({ where: { uploaderId: userId }, select: { patientId: true }, distinct: ['patientId'] });
-    return rows.map((row) => row.patientId);
+  /** A patient (by id or pseudonymous id) with the facts the need-to-know policy reads, or null. */
+  patient(where: { id: string } | { pseudonymousId: string }) {
+    return this.#db.patient.findUnique({
+      where,
+      select: { id: true, pseudonymousId: true, nickname: true, enrolledById: true, hcpId: true, participants: { select: { userId: true } } },
+    });
   }
 
   /** An instance by SOP Instance UID (with its study, series and patient). */
@@ -110,8 +104,10 @@ export class ImagingRepo {
     return this.#db.imagingInstance.findUnique({ where: { sopInstanceUid }, select: instanceSelect });
   }
 
-  async blobInUse(blobId: string): Promise<boolean> {
-    return (await this.#db.imagingInstance.count({ where: { blobId } })) > 0;
+  /** The blobs of every instance of a patient (by pseudonymous id). */
+  async blobIdsOfPatient(patientKey: string): Promise<string[]> {
+    const rows = await this.#db.imagingInstance.findMany({ where: { patientId: patientKey }, select: { blobId: true }, distinct: ['blobId'] });
+    return rows.map((row) => row.blobId);
   }
 
   findStudy(studyInstanceUid: string) {

@@ -1,6 +1,10 @@
 // The DICOMweb store's decisions: what a caller may search and retrieve, and how (storing is in
 // storing.ts): QIDO candidates within the caller's readable patients, WADO instances, metadata, frames.
-import type { BlobStore } from '../blobs/store.ts';
+import type { Principal } from '../../app/access/actor.ts';
+import { DomainError } from '../../app/errors.ts';
+import { isoDate, type PatientStudyView, type StudyPatientView } from '../../app/imaging/studies.ts';
+import { maySeeRecord } from '../../app/patients/policy.ts';
+import type { SharedBlobs } from '../blobs/shared.ts';
 import type { Clock } from '../clock.ts';
 import type { Caller } from '../identity/service.ts';
 import type { ImagingAccess } from './access.ts';
@@ -15,7 +19,8 @@ export { failureReasons, type ImagingLimits, type StoreOutcome } from './storing
 
 export interface ImagingDeps {
   readonly repo: ImagingRepo;
-  readonly blobs: BlobStore;
+  /** Instances' bytes, shared by content with patients' files: deleted only when nothing refers to them. */
+  readonly blobs: SharedBlobs;
   readonly access: ImagingAccess;
   readonly clock: Clock;
   readonly limits: ImagingLimits;
@@ -37,13 +42,15 @@ const multiFrameCacheBytes = 256 * 1024 * 1024;
 export class ImagingService {
   readonly #d: ImagingDeps;
   readonly #storing: InstanceStoring;
+  /** Per patient key: storing a patient's instances and removing the patient's images take turns. */
+  readonly #locks = new KeyedLock();
   /** blobId -> bytes, least recently used first (Map keeps insertion order). */
   readonly #multiFrame = new Map<string, Buffer>();
   #multiFrameBytes = 0;
 
   constructor(deps: ImagingDeps) {
     this.#d = deps;
-    this.#storing = new InstanceStoring({ ...deps, locks: new KeyedLock() });
+    this.#storing = new InstanceStoring({ ...deps, locks: this.#locks });
   }
 
   get limits(): ImagingLimits {
@@ -72,6 +79,42 @@ export class ImagingService {
     return this.#d.repo.instances(await this.#scope(caller, narrowing));
   }
 
+  /** The patient (by id) if the principal may see the record; "not found" otherwise. */
+  async #visiblePatient(principal: Principal, where: { id: string } | { pseudonymousId: string }) {
+    const patient = await this.#d.repo.patient(where);
+    if (!patient || !maySeeRecord(principal, { enrolledById: patient.enrolledById, hcpId: patient.hcpId, participantIds: patient.participants.map((p) => p.userId) })) {
+      throw new DomainError('not_found');
+    }
+    return patient;
+  }
+
+  /** The studies stored for a patient the principal may see, newest first (the record's "Files"). */
+  async patientStudies(principal: Principal, patientId: string): Promise<PatientStudyView[]> {
+    const patient = await this.#visiblePatient(principal, { id: patientId });
+    const studies = await this.#d.repo.studies({ patientKeys: [patient.pseudonymousId] });
+    return studies.reverse().map((study) => ({
+      studyInstanceUid: study.studyInstanceUid,
+      date: isoDate(study.studyDate),
+      description: study.studyDescription,
+      modalities: [...new Set(study.series.map((s) => s.modality).filter(Boolean))],
+      series: study.series.length,
+      instances: study.series.reduce((sum, s) => sum + s._count.instances, 0),
+    }));
+  }
+
+  /** Which patient a study belongs to, for a principal who may see that patient's record; "not found" otherwise. */
+  async studyPatient(principal: Principal, studyUid: string): Promise<StudyPatientView> {
+    const study = await this.#d.repo.findStudy(studyUid);
+    if (!study) throw new DomainError('not_found');
+    const patient = await this.#visiblePatient(principal, { pseudonymousId: study.patientId });
+    return { patientId: patient.id, nickname: patient.nickname };
+  }
+
+  /** Whether a study is in the index, whoever may read it (for the audit log, never for an answer). */
+  async isStored(studyUid: string): Promise<boolean> {
+    return (await this.#d.repo.findStudy(studyUid)) !== null;
+  }
+
   /** The instances of a WADO target the caller may read; empty when none (or none allowed): 404. */
   async target(caller: Caller, target: Target): Promise<InstanceRow[]> {
     if (target.sopUid && target.seriesUid) {
@@ -94,7 +137,7 @@ export class ImagingService {
       this.#multiFrame.set(blobId, cached);
       return cached;
     }
-    const bytes = await this.#d.blobs.read(blobId);
+    const bytes = await this.#d.blobs.store.read(blobId);
     // Read meanwhile by another request, or too large to keep: nothing to add.
     if (this.#multiFrame.has(blobId) || bytes.length > multiFrameCacheBytes / 4) return bytes;
     this.#multiFrame.set(blobId, bytes);
@@ -107,9 +150,30 @@ export class ImagingService {
     return bytes;
   }
 
+  /**
+   * Removes a patient's images with the patient: `removeRecord` deletes the patient's record and
+   * their index rows (in one transaction); then the blobs that only these instances used go. Runs
+   * under the patient's lock, so no upload of the patient's images is between its checks and its rows.
+   */
+  async removePatient(patientKey: string, removeRecord: () => Promise<void>): Promise<void> {
+    await this.#locks.run([`patient:${patientKey}`], async () => {
+      const blobIds = await this.#d.repo.blobIdsOfPatient(patientKey);
+      await removeRecord();
+      for (const blobId of blobIds) this.#forget(blobId);
+      await this.#d.blobs.release(blobIds);
+    });
+  }
+
+  #forget(blobId: string): void {
+    const cached = this.#multiFrame.get(blobId);
+    if (!cached) return;
+    this.#multiFrame.delete(blobId);
+    this.#multiFrameBytes -= cached.length;
+  }
+
   /** The stored bytes of an instance. */
   read(instance: Pick<InstanceRow, 'blobId'>): Promise<Buffer> {
-    return this.#d.blobs.read(instance.blobId);
+    return this.#d.blobs.store.read(instance.blobId);
   }
 
   /** The header of an instance as DICOM JSON, bulk data by URI. */

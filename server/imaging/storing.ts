@@ -3,7 +3,7 @@
 // one transaction, under that patient's lock; refused or failed instances leave no blob behind.
 import { randomUUID } from 'node:crypto';
 import { stowFailureReasons } from '../../app/imaging/stow.ts';
-import type { BlobStore } from '../blobs/store.ts';
+import type { SharedBlobs } from '../blobs/shared.ts';
 import type { Clock } from '../clock.ts';
 import type { Caller } from '../identity/service.ts';
 import type { ImagingAccess } from './access.ts';
@@ -16,7 +16,7 @@ export const failureReasons = stowFailureReasons;
 
 export type StoreOutcome =
   | { readonly ok: true; readonly sopClassUid: string; readonly sopInstanceUid: string; readonly studyInstanceUid: string; readonly seriesInstanceUid: string }
-  | { readonly ok: false; readonly reason: number; readonly sopClassUid?: string; readonly sopInstanceUid?: string };
+  | { readonly ok: false; readonly reason: number; readonly sopClassUid?: string; readonly sopInstanceUid?: string; readonly studyInstanceUid?: string };
 
 export interface ImagingLimits {
   readonly maxInstanceBytes: number;
@@ -25,7 +25,7 @@ export interface ImagingLimits {
 
 export interface StoringDeps {
   readonly repo: ImagingRepo;
-  readonly blobs: BlobStore;
+  readonly blobs: SharedBlobs;
   readonly access: ImagingAccess;
   readonly clock: Clock;
   readonly limits: ImagingLimits;
@@ -100,7 +100,7 @@ export class InstanceStoring {
       if (error instanceof DicomParseError) return { outcome: { ok: false, reason: failureReasons.cannotUnderstand } };
       throw error;
     }
-    const refuse = (reason: number) => ({ outcome: { ok: false, reason, sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid } as StoreOutcome });
+    const refuse = (reason: number) => ({ outcome: { ok: false, reason, sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid, studyInstanceUid: parsed.studyInstanceUid } as StoreOutcome });
     // Defence in depth: the workstation de-identifies before upload; anything else is refused.
     if (!parsed.patientIdentityRemoved) return refuse(failureReasons.notAuthorized);
     if (studyUid !== undefined && parsed.studyInstanceUid !== studyUid) return refuse(failureReasons.doesNotMatch);
@@ -112,10 +112,10 @@ export class InstanceStoring {
   async #storeCandidates(caller: Caller, candidates: Candidate[], outcomes: StoreOutcome[], errors: unknown[]): Promise<void> {
     const fail = (candidate: Candidate, error: unknown) => {
       errors.push(error);
-      outcomes[candidate.index] = { ok: false, reason: failureReasons.processingFailure, sopClassUid: candidate.parsed.sopClassUid, sopInstanceUid: candidate.parsed.sopInstanceUid };
+      outcomes[candidate.index] = { ok: false, reason: failureReasons.processingFailure, sopClassUid: candidate.parsed.sopClassUid, sopInstanceUid: candidate.parsed.sopInstanceUid, studyInstanceUid: candidate.parsed.studyInstanceUid };
     };
     // Blobs first, all at once: their disk syncs overlap.
-    const written = await Promise.allSettled(candidates.map((c) => this.#d.blobs.put(c.bytes, this.#d.limits.maxInstanceBytes)));
+    const written = await Promise.allSettled(candidates.map((c) => this.#d.blobs.store.put(c.bytes, this.#d.limits.maxInstanceBytes)));
     written.forEach((result, i) => {
       const candidate = candidates[i] as Candidate;
       if (result.status === 'fulfilled') candidate.blobId = result.value.id;
@@ -142,10 +142,9 @@ export class InstanceStoring {
         }),
       ),
     );
-    // Blobs of instances not stored go, unless an indexed instance holds the same bytes.
-    for (const c of candidates) {
-      if (c.blobId && !outcomes[c.index]?.ok && !(await this.#d.repo.blobInUse(c.blobId))) await this.#d.blobs.delete(c.blobId).catch(() => undefined);
-    }
+    // Blobs of instances not stored go, unless an indexed instance or a patient's file holds the same bytes.
+    const unused = candidates.filter((c) => c.blobId && !outcomes[c.index]?.ok).map((c) => c.blobId as string);
+    await this.#d.blobs.release(unused).catch(() => undefined);
   }
 
   /**
@@ -156,14 +155,14 @@ export class InstanceStoring {
     const { repo, access, limits, clock } = this.#d;
     const { parsed, bytes } = candidate;
     const uids = { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid };
-    const refuse = (reason: number): StoreOutcome => ({ ok: false, reason, ...uids });
+    const refuse = (reason: number): StoreOutcome => ({ ok: false, reason, ...uids, studyInstanceUid: parsed.studyInstanceUid });
     const stored: StoreOutcome = { ok: true, ...uids, studyInstanceUid: parsed.studyInstanceUid, seriesInstanceUid: parsed.seriesInstanceUid };
     const patientKey = parsed.study.patientId;
     if (!(await access.canUpload(caller, patientKey))) return refuse(failureReasons.notAuthorized);
     const existing = await repo.findInstance(parsed.sopInstanceUid);
     if (existing) {
       if (!(await access.canRead(caller, existing.patientId))) return refuse(failureReasons.notAuthorized);
-      if (existing.size !== bytes.length || !(await this.#d.blobs.read(existing.blobId)).equals(bytes)) return refuse(failureReasons.duplicate);
+      if (existing.size !== bytes.length || !(await this.#d.blobs.store.read(existing.blobId)).equals(bytes)) return refuse(failureReasons.duplicate);
       return { ok: true, ...uids, studyInstanceUid: existing.studyInstanceUid, seriesInstanceUid: existing.seriesInstanceUid };
     }
     const mismatch = async (otherPatient: string) => refuse((await access.canRead(caller, otherPatient)) ? failureReasons.doesNotMatch : failureReasons.notAuthorized);

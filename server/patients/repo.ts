@@ -41,8 +41,16 @@ export class PatientsRepo {
   facts(patientId: string) {
     return this.db.patient.findUnique({
       where: { id: patientId },
-      select: { id: true, ernId: true, enrolledById: true, hcpId: true, status: true, nickname: true, identitySealed: true, participants: { select: { userId: true } } },
+      select: { id: true, pseudonymousId: true, ernId: true, enrolledById: true, hcpId: true, status: true, nickname: true, identitySealed: true, participants: { select: { userId: true } } },
     });
+  }
+
+  /**
+   * Deletes the patient (files, events, consents... by cascade) and the index rows of their images
+   * (studies, hence series and instances, whose PatientID is the pseudonymous id), all or nothing.
+   */
+  async deleteWithImages(patientId: string, pseudonymousId: string): Promise<void> {
+    await this.db.$transaction([this.db.imagingStudy.deleteMany({ where: { patientId: pseudonymousId } }), this.db.patient.delete({ where: { id: patientId }, select: { id: true } })]);
   }
 
   /** The medical record as saved, with its version. */

@@ -32,8 +32,10 @@ export interface PatientsDeps {
   readonly codes: CodeLists;
   readonly clock: Clock;
   readonly seal: IdentitySeal;
-  /** Files' bytes, deleted when no file refers to them any more. */
+  /** Files' bytes, deleted when no file (nor DICOM instance) refers to them any more. */
   readonly blobs: SharedBlobs;
+  /** The patient's images in the DICOMweb store, removed with the patient. */
+  readonly images: PatientImages;
   /** A uniformly random integer below `bound` (tests may script it). */
   readonly randomInt?: (bound: number) => number;
   /**
@@ -45,6 +47,12 @@ export interface PatientsDeps {
 }
 
 type ListQuery = z.output<typeof patientListInput>;
+
+/** What deleting a patient needs of the imaging store (server/imaging/service.ts). */
+export interface PatientImages {
+  /** Runs `removeRecord` (which deletes the patient's index rows too), then deletes the blobs only they used. */
+  removePatient(pseudonymousId: string, removeRecord: () => Promise<void>): Promise<void>;
+}
 
 function personName(user: { firstName: string; lastName: string; status: string }): string {
   return user.status === 'deleted' ? 'Deleted user' : `${user.firstName} ${user.lastName}`;
@@ -318,12 +326,12 @@ export class PatientsService {
     return { version: version + 1, record: checked };
   }
 
-  /** Deletes the record with its files (clinicians of the enrolling HCP). */
+  /** Deletes the record with its files and images (clinicians of the enrolling HCP). */
   async delete(principal: Principal, patientId: string, audit: AuditScope): Promise<void> {
     const facts = await this.#visible(principal, patientId);
     if (!mayDeleteRecord(principal, factsOf(facts))) throw new DomainError('forbidden');
     const files = await this.#d.repo.db.patientFile.findMany({ where: { patientId }, select: { blobId: true } });
-    await this.#d.repo.db.patient.delete({ where: { id: patientId } });
+    await this.#d.images.removePatient(facts.pseudonymousId, () => this.#d.repo.deleteWithImages(patientId, facts.pseudonymousId));
     await this.#deleteBlobs(files.map((f) => f.blobId));
     audit.about('patient', patientId);
     await this.#forgetHistory();

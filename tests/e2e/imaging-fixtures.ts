@@ -1,19 +1,20 @@
-// Fixtures of the viewer's tests: the studies they open, a DICOMweb backend that serves them to the
-// browser at `<consilium>/dicom-web`, and the viewer page object.
+// Fixtures of the viewer's tests: the studies they open, stored on the Consilium server under test by
+// STOW-RS into a patient the signed-in users may see, and the viewer page object.
 //
-// Until the Consilium server has its own DICOMweb endpoints, the backend is Orthanc behind
-// Playwright's `page.route`: the browser talks to Consilium's origin as it will in production, and
-// the harness checks each request's bearer token with the real server before fetching the answer
-// from Orthanc. When the endpoints land, `dicomWebBackend` below is the one line to change.
+// Each test's server gets a patient enrolled by marco.rossi (PaedCan) with claire.martin and
+// jana.novak on the record; the studies are copies of the fixtures whose PatientID is the patient's
+// pseudonymous id and Patient Identity Removed (0012,0062) is YES, as the workstation's import
+// leaves them. The browser then talks to the server's own /dicom-web, nothing in between.
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { demoPassword } from '../../server/demo/accounts.ts';
+import { totpCode } from '../../server/identity/totp.ts';
 import type { RunningServer } from '../../server/server.ts';
+import { addParticipantAs, enrolAs, enrolment } from '../fixtures/enrol.ts';
+import type { ImageIdentity } from '../fixtures/imaging.ts';
 import { largeSeriesDir } from '../fixtures/shared-data.ts';
 import { expect, test as base } from './fixtures.ts';
-import { extractFrame, firstPart, multipartFrame } from './dicom-frames.ts';
-import { type Orthanc, startOrthanc } from './orthanc.ts';
 import { ViewerPage } from './pages/viewer-page.ts';
-import { fixture, fixtureFolder, studyUidOf, type SyntaxSeries, transferSyntaxStudy } from './viewer-studies.ts';
+import { fixture, fixtureFolder, studyUidOf, type SyntaxSeries, transferSyntaxStudy, withAttributes } from './viewer-studies.ts';
 
 /** The studies every viewer test can open. */
 export interface Studies {
@@ -25,72 +26,15 @@ export interface Studies {
   readonly syntaxes: { readonly studyInstanceUid: string; readonly series: readonly SyntaxSeries[] };
 }
 
-/** A running DICOMweb backend. */
-interface RunningBackend {
-  /** Makes it answer the page's requests to `<server>/dicom-web`. */
-  attach(page: Page, server: RunningServer): Promise<void>;
-  /** Stores more instances. */
+/** The patient the test's studies belong to, and how to store more images of theirs. */
+export interface ImagingPatient {
+  readonly id: string;
+  readonly nickname: string;
+  readonly pseudonymousId: string;
+  /** Who the patient really is (sealed on the server; tests look for it where it must not be). */
+  readonly identity: ImageIdentity;
+  /** Stores Part 10 files by STOW-RS as the patient's enrolling clinician (made the patient's first). */
   store(files: readonly Buffer[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Serves DICOMweb to the page under the Consilium server's `/dicom-web`. */
-interface DicomWebBackend {
-  /** Starts it with these instances stored (once per test worker). */
-  start(files: readonly Buffer[]): Promise<RunningBackend>;
-}
-
-/** Orthanc behind page.route: the temporary harness. */
-export const orthancBackend: DicomWebBackend = {
-  async start(files) {
-    const orthanc = await startOrthanc();
-    try {
-      await orthanc.store(files);
-    } catch (error) {
-      await orthanc.close();
-      throw error;
-    }
-    return { attach: (page, server) => routeToOrthanc(page, server, orthanc), store: (more) => orthanc.store(more), close: () => orthanc.close() };
-  },
-};
-
-const dicomWebBackend: DicomWebBackend = orthancBackend;
-
-/**
- * Answers the page's requests to `<server>/dicom-web/**` from Orthanc: 401 unless the bearer token
- * is one the Consilium server accepts; Orthanc's absolute URLs in JSON (bulk data, retrieve URLs)
- * rewritten to the server's, as a proxy in front of it would.
- */
-export async function routeToOrthanc(page: Page, server: RunningServer, orthanc: Orthanc): Promise<void> {
-  const prefix = `${server.url}/dicom-web`;
-  await page.route(`${prefix}/**`, async (route) => {
-    const request = route.request();
-    const token = /^Bearer (\S+)$/.exec(request.headers()['authorization'] ?? '')?.[1];
-    const accepted = token ? await server.services.identity.authenticate(token).then(() => true, () => false) : false;
-    if (!accepted) return route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"not_signed_in"}' });
-    const path = request.url().slice(prefix.length);
-    const response = await fetch(orthanc.dicomWebUrl + path, { method: request.method(), headers: { accept: request.headers()['accept'] ?? '*/*' } });
-    const frame = /^(\/studies\/[^/]+\/series\/[^/]+\/instances\/[^/]+)\/frames\/(\d+)$/.exec(path);
-    if (frame && !response.ok) {
-      const answer = await frameFromInstance(orthanc, frame[1]!, Number(frame[2]));
-      return route.fulfill({ status: 200, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' }, body: answer.body });
-    }
-    const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
-    let body = Buffer.from(await response.arrayBuffer());
-    if (contentType.includes('json')) body = Buffer.from(body.toString('utf8').replaceAll(orthanc.dicomWebUrl, prefix));
-    return route.fulfill({ status: response.status, headers: { 'content-type': contentType, 'cache-control': 'no-store' }, body });
-  });
-}
-
-/**
- * A frame Orthanc 1.10 cannot serve (HTJ2K, deflated data sets): the whole instance, retrieved from
- * Orthanc as stored, with the frame cut out here, as a DICOMweb server that knows them would send it.
- */
-async function frameFromInstance(orthanc: Orthanc, instancePath: string, frame: number): Promise<{ contentType: string; body: Buffer }> {
-  const response = await fetch(orthanc.dicomWebUrl + instancePath, { headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } });
-  if (!response.ok) throw new Error(`Orthanc could not retrieve ${instancePath}: HTTP ${response.status}`);
-  const part10 = firstPart(response.headers.get('content-type') ?? '', Buffer.from(await response.arrayBuffer()));
-  return multipartFrame(extractFrame(part10, frame));
 }
 
 /** The files of every test study, and which study is which. */
@@ -104,44 +48,86 @@ export function buildStudies(): { studies: Studies; files: Buffer[] } {
   };
 }
 
+/** An access token of a demo user, signed in on the server directly (not in the test's browser). */
+export async function demoToken(server: RunningServer, username: string, now: Date): Promise<string> {
+  const user = await server.db.prisma.user.findUniqueOrThrow({ where: { username }, select: { totpSecret: true } });
+  const pair = await server.services.identity.signIn({ username, password: demoPassword, code: totpCode(user.totpSecret, now) }, 'e2e-fixture');
+  return pair.accessToken;
+}
+
+/** STOW-RS of `files` to the server, in requests of at most ~32 MB; fails the test unless all are stored. */
+export async function stow(server: RunningServer, token: string, files: readonly Buffer[]): Promise<void> {
+  for (let start = 0; start < files.length; ) {
+    const batch: Buffer[] = [];
+    let bytes = 0;
+    while (start < files.length && (batch.length === 0 || bytes + files[start]!.length < 32 * 1024 * 1024)) {
+      bytes += files[start]!.length;
+      batch.push(files[start++]!);
+    }
+    const boundary = `e2e-${Math.random().toString(36).slice(2)}`;
+    const body = Buffer.concat([...batch.flatMap((file) => [Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`), file, Buffer.from('\r\n')]), Buffer.from(`--${boundary}--\r\n`)]);
+    const response = await fetch(`${server.url}/dicom-web/studies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/dicom+json', 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` },
+      body,
+    });
+    if (response.status !== 200) throw new Error(`STOW-RS stored not all instances: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
+  }
+}
+
+/** Copies of files as the patient's de-identified images: PatientID is the pseudonymous id, Patient Identity Removed YES. */
+export function asImagesOf(patient: { pseudonymousId: string }, files: readonly Buffer[]): Buffer[] {
+  return files.map((file) => withAttributes(file, { '00100020': patient.pseudonymousId, '00120062': 'YES' }));
+}
+
 interface WorkerFixtures {
-  dicomWebSource: { studies: Studies; backend: RunningBackend };
-  /** The study MPR is tested on: the shared 160-slice MR series when ../shared has it, else the MR fixture. */
-  volumeStudy: { studyInstanceUid: string; slices: number; large: boolean };
+  studyFiles: { studies: Studies; files: Buffer[] };
+  /** The shared 160-slice MR series when ../shared has it (read once per worker). */
+  largeSeries: Buffer[] | undefined;
 }
 
 interface TestFixtures {
+  imagingPatient: ImagingPatient;
   studies: Studies;
+  /** The study MPR is tested on: the shared 160-slice MR series when ../shared has it, else the MR fixture. */
+  volumeStudy: { studyInstanceUid: string; slices: number; large: boolean };
   viewer: ViewerPage;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
-  dicomWebSource: [
+  studyFiles: [async ({}, use) => use(buildStudies()), { scope: 'worker' }],
+  largeSeries: [
     async ({}, use) => {
-      const { studies, files } = buildStudies();
-      const backend = await dicomWebBackend.start(files);
-      await use({ studies, backend });
-      await backend.close();
-    },
-    { scope: 'worker', timeout: 120_000 },
-  ],
-  volumeStudy: [
-    async ({ dicomWebSource }, use) => {
       const large = largeSeriesDir();
-      if (!large) {
-        await use({ studyInstanceUid: dicomWebSource.studies.mr, slices: fixtureFolder('mr-series').length, large: false });
+      await use(large ? readdirSync(large).filter((f) => f.endsWith('.dcm')).sort().map((f) => readFileSync(`${large}/${f}`)) : undefined);
+    },
+    { scope: 'worker' },
+  ],
+  imagingPatient: async ({ server, clock }, use) => {
+    const idOf = async (username: string) => (await server.db.prisma.user.findUniqueOrThrow({ where: { username }, select: { id: true } })).id;
+    const identity = { firstName: 'Heloise', lastName: 'Quintavalle', dateOfBirth: '2011-06-14', placeOfBirth: 'Clermont-Ferrand', nationality: 'FR', localId: 'APHP-778812-QX' };
+    const enroller = await idOf('marco.rossi');
+    const patient = await enrolAs(server, enroller, enrolment('PaedCan', { identity }));
+    for (const username of ['claire.martin', 'jana.novak']) await addParticipantAs(server, enroller, patient.id, await idOf(username));
+    const { pseudonymousId } = await server.db.prisma.patient.findUniqueOrThrow({ where: { id: patient.id }, select: { pseudonymousId: true } });
+    const token = await demoToken(server, 'marco.rossi', clock.now());
+    await use({ ...patient, pseudonymousId, identity, store: (files) => stow(server, token, files) });
+  },
+  studies: async ({ imagingPatient, studyFiles }, use) => {
+    await imagingPatient.store(asImagesOf(imagingPatient, studyFiles.files));
+    await use(studyFiles.studies);
+  },
+  volumeStudy: [
+    async ({ imagingPatient, studies, largeSeries }, use) => {
+      if (!largeSeries) {
+        await use({ studyInstanceUid: studies.mr, slices: fixtureFolder('mr-series').length, large: false });
         return;
       }
-      const files = readdirSync(large).filter((f) => f.endsWith('.dcm')).map((f) => readFileSync(`${large}/${f}`));
-      await dicomWebSource.backend.store(files);
-      await use({ studyInstanceUid: studyUidOf(files[0]!), slices: files.length, large: true });
+      await imagingPatient.store(asImagesOf(imagingPatient, largeSeries));
+      await use({ studyInstanceUid: studyUidOf(largeSeries[0]!), slices: largeSeries.length, large: true });
     },
-    { scope: 'worker', timeout: 180_000 },
+    { timeout: 180_000 },
   ],
-  studies: async ({ dicomWebSource, page, server }, use) => {
-    await dicomWebSource.backend.attach(page, server);
-    await use(dicomWebSource.studies);
-  },
   viewer: async ({ page, signInPage, codeFor }, use) => {
     await use(new ViewerPage(page, signInPage, codeFor));
   },

@@ -131,6 +131,16 @@ describe('storing and retrieving', () => {
     expect((await client.get(`${url}/31`, accept)).status).toBe(404);
   });
 
+  test('native YBR_FULL_422 (two samples a pixel) is stored and its frame served whole', async () => {
+    const t = await start();
+    const client = dicomWeb(t.server.url, (await signedInUser(t)).token);
+    const us = withAttributes(fixture('single/us_ybr-full-422_native.dcm'), { '00100020': 'PSEUDO-US' });
+    expect((await client.stow([us])).status).toBe(200);
+    const url = `/studies/${textOf(us, '0020000D')}/series/${textOf(us, '0020000E')}/instances/${textOf(us, '00080018')}/frames/1`;
+    const [frame] = (await client.multipart(url, 'multipart/related; type="application/octet-stream"; transfer-syntax=*')).parts;
+    expect(frame?.body.length).toBe(555 * 800 * 2);
+  });
+
   test('storing the same instance again is accepted and changes nothing; other content under its UID is refused', async () => {
     const t = await start();
     const { token } = await signedInUser(t);

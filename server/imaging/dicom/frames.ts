@@ -30,7 +30,9 @@ export function locateFrames(dataSet: DataSet, transferSyntaxUid: string, inflat
   const columns = dataSet.uint16('x00280011') ?? 0;
   const samples = dataSet.uint16('x00280002') ?? 1;
   const bits = dataSet.uint16('x00280100') ?? (pixels.tag === 'x7fe00008' ? 32 : pixels.tag === 'x7fe00009' ? 64 : 0);
-  const frameBits = rows * columns * samples * bits;
+  // Native YBR_FULL_422 holds its two chroma samples once per pair of pixels (PS3.3 C.7.6.3.1.2): two samples a pixel.
+  const ybr422 = (dataSet.string('x00280004') ?? '').trim() === 'YBR_FULL_422' && samples === 3;
+  const frameBits = rows * columns * (ybr422 ? 2 : samples) * bits;
   if (frameBits <= 0) throw new DicomFrameError('The pixel data has no rows, columns or bits allocated.');
   const needed = Math.ceil((frameBits * count) / 8);
   if (needed > pixels.length || pixels.dataOffset + needed > dataSet.byteArray.length) throw new DicomFrameError(`The pixel data holds fewer bytes than ${count} frame(s) need (truncated file?).`);

@@ -6,6 +6,7 @@ import { attribute, type JsonDataset } from '../dicom/json.ts';
 import { acceptsDicomJson } from '../http/accept.ts';
 import { MultipartError, parseMediaType, readMultipart } from '../http/multipart.ts';
 import { failureReasons, type ImagingService, type StoreOutcome } from '../service.ts';
+import type { DicomWebAudit, DicomWebEvent } from './audit.ts';
 import { baseUrl, callerOf, HttpProblem, notAcceptable, pathUid, urls } from './http.ts';
 
 /** Instances stored together (held in memory until stored: one batch being read, one being stored). */
@@ -14,7 +15,7 @@ const batchMaxBytes = 64 * 1024 * 1024;
 /** Multipart overhead allowed on top of the study limit before a declared Content-Length is refused. */
 const overheadBytes = 1024 * 1024;
 
-export function registerStow(app: FastifyInstance, service: ImagingService): void {
+export function registerStow(app: FastifyInstance, service: ImagingService, audit: DicomWebAudit): void {
   // The body is read as a stream by the handler, part by part: never parsed or buffered whole here.
   app.addContentTypeParser('multipart/related', (_request, payload, done) => done(null, payload));
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
@@ -76,17 +77,48 @@ export function registerStow(app: FastifyInstance, service: ImagingService): voi
     if (batch.length > 0) await flush();
     await storing;
     if (outcomes.length === 0) throw new HttpProblem(400, 'invalid_input', 'The request holds no instances.');
+    await audit.record(caller, storeEvent(outcomes, studyUid));
     return answer(outcomes, baseUrl(request), studyUid);
   };
 
+  /** Runs the handler; a request refused as a whole is recorded too (one that stored anything was). */
+  const audited = async (request: FastifyRequest<{ Params: { study?: string } }>) => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      const study = /^[\d.]{1,64}$/.test(request.params.study ?? '') ? request.params.study : undefined;
+      const code = error instanceof HttpProblem ? error.code : 'internal';
+      if (!(error instanceof HttpProblem && error.status === 401)) await audit.record(callerOf(request), { action: 'imaging.store', studyUid: study, outcome: 'failure', details: { code } });
+      throw error;
+    }
+  };
+
   app.post('/studies', async (request, reply) => {
-    const result = await handler(request as FastifyRequest<{ Params: { study?: string } }>);
+    const result = await audited(request as FastifyRequest<{ Params: { study?: string } }>);
     return reply.code(result.status).type('application/dicom+json').send(result.body);
   });
   app.post<{ Params: { study: string } }>('/studies/:study', async (request, reply) => {
-    const result = await handler(request);
+    const result = await audited(request);
     return reply.code(result.status).type('application/dicom+json').send(result.body);
   });
+}
+
+/**
+ * The audit event of a STOW-RS request: the study (when it is one), how many instances were stored
+ * and failed; denied when every instance was refused as not allowed.
+ */
+function storeEvent(outcomes: readonly StoreOutcome[], studyUid: string | undefined): DicomWebEvent {
+  const stored = outcomes.filter((o) => o.ok);
+  // The studies the request touched: stored, or refused (which study someone was refused is worth knowing).
+  const studies = new Set(outcomes.flatMap((o) => (o.studyInstanceUid === undefined ? [] : [o.studyInstanceUid])));
+  const failed = outcomes.length - stored.length;
+  const denied = stored.length === 0 && outcomes.every((o) => !o.ok && o.reason === failureReasons.notAuthorized);
+  return {
+    action: 'imaging.store',
+    studyUid: studyUid ?? (studies.size === 1 ? [...studies][0] : undefined),
+    outcome: stored.length > 0 ? 'success' : denied ? 'denied' : 'failure',
+    details: { stored: stored.length, failed, ...(studies.size > 1 ? { studies: studies.size } : {}) },
+  };
 }
 
 /** A body sent without Content-Length (chunked) that goes past the limit. */

@@ -7,6 +7,7 @@ import { acceptsDicomJson, acceptsStoredInstances, negotiateFrames, storedFrameR
 import { multipartBody, multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
 import type { InstanceRow } from '../repo.ts';
 import type { ImagingService, Target } from '../service.ts';
+import type { DicomWebAudit, DicomWebEvent } from './audit.ts';
 import { baseUrl, callerOf, HttpProblem, notAcceptable, notFound, pathUid, urls } from './http.ts';
 
 interface Path {
@@ -15,18 +16,39 @@ interface Path {
   instance?: string;
 }
 
-export function registerWado(app: FastifyInstance, service: ImagingService): void {
+export function registerWado(app: FastifyInstance, service: ImagingService, audit: DicomWebAudit): void {
+  const targetOf = (request: FastifyRequest<{ Params: Path }>): Target => {
+    const { study, series, instance } = request.params;
+    return { studyUid: pathUid(study), seriesUid: series === undefined ? undefined : pathUid(series), sopUid: instance === undefined ? undefined : pathUid(instance) };
+  };
+
   /** The readable instances the path names; 404 when none. */
   const instancesOf = async (request: FastifyRequest<{ Params: Path }>): Promise<InstanceRow[]> => {
-    const { study, series, instance } = request.params;
-    const target: Target = { studyUid: pathUid(study), seriesUid: series === undefined ? undefined : pathUid(series), sopUid: instance === undefined ? undefined : pathUid(instance) };
-    const found = await service.target(callerOf(request), target);
+    const found = await service.target(callerOf(request), targetOf(request));
     if (found.length === 0) throw notFound();
     return found;
   };
 
+  /**
+   * The instances of a retrieval of instances or metadata, recorded in the audit log: what was read,
+   * or the refusal (denied when the study is stored but not the caller's to see, failure otherwise).
+   */
+  const auditedInstancesOf = async (request: FastifyRequest<{ Params: Path }>, action: DicomWebEvent['action']): Promise<InstanceRow[]> => {
+    const target = targetOf(request);
+    const caller = callerOf(request);
+    const found = await service.target(caller, target);
+    const scope = { ...(target.seriesUid ? { series: target.seriesUid } : {}), ...(target.sopUid ? { instance: target.sopUid } : {}) };
+    if (found.length === 0) {
+      const stored = await service.isStored(target.studyUid);
+      await audit.record(caller, { action, studyUid: target.studyUid, outcome: stored ? 'denied' : 'failure', details: { ...scope, code: stored ? 'need_to_know' : 'not_found' } });
+      throw notFound();
+    }
+    await audit.record(caller, { action, studyUid: target.studyUid, outcome: 'success', details: { ...scope, instances: found.length } });
+    return found;
+  };
+
   const retrieve = async (request: FastifyRequest<{ Params: Path }>, reply: FastifyReply) => {
-    const instances = await instancesOf(request);
+    const instances = await auditedInstancesOf(request, 'imaging.retrieve');
     if (!acceptsStoredInstances(request.headers.accept, new Set(instances.map((i) => i.transferSyntaxUid)))) {
       throw notAcceptable('instances are sent as stored: multipart/related; type="application/dicom" with transfer-syntax=* or the stored one');
     }
@@ -41,7 +63,7 @@ export function registerWado(app: FastifyInstance, service: ImagingService): voi
 
   const metadata = async (request: FastifyRequest<{ Params: Path }>, reply: FastifyReply) => {
     if (!acceptsDicomJson(request.headers.accept)) throw notAcceptable('metadata is application/dicom+json');
-    const instances = await instancesOf(request);
+    const instances = await auditedInstancesOf(request, 'imaging.metadata');
     const base = baseUrl(request);
     const answers: JsonDataset[] = [];
     for (const instance of instances) {

@@ -54,7 +54,10 @@ export class FilesRepo {
   }
 }
 
-/** Whether any file still refers to the blob (the one table holding file blob ids). */
+/**
+ * Whether any record still refers to the blob: a patient's file or a stored DICOM instance (every
+ * table holding blob ids; equal bytes are stored once, so a file and an instance may share a blob).
+ */
 export function blobReferenced(db: PrismaClient): (blobId: string) => Promise<boolean> {
-  return async (blobId) => (await db.patientFile.count({ where: { blobId } })) > 0;
+  return async (blobId) => (await db.patientFile.count({ where: { blobId } })) > 0 || (await db.imagingInstance.count({ where: { blobId } })) > 0;
 }

@@ -12,12 +12,15 @@ export class FilesTab {
   readonly uploadButton: Locator;
   readonly list: Locator;
   readonly preview: Locator;
+  /** The patient's imaging studies (below the files). */
+  readonly studies: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'Files', exact: true });
     this.uploadButton = page.getByRole('button', { name: 'Upload', exact: true });
     this.list = page.getByRole('table', { name: 'Files of this patient' });
     this.preview = page.getByRole('dialog');
+    this.studies = page.getByRole('table', { name: 'Imaging studies of this patient' });
   }
 
   /** "Patient Records" → the patient → "Files". */
@@ -38,6 +41,11 @@ export class FilesTab {
 
   progress(name: string): Locator {
     return this.page.getByRole('progressbar', { name: `Upload of ${name}` });
+  }
+
+  /** The row of an imaging study, by text it shows (e.g. its description). */
+  study(text: string | RegExp): Locator {
+    return this.studies.getByRole('row').filter({ hasText: text });
   }
 
   row(name: string): Locator {

@@ -74,6 +74,15 @@ describe('dicomWebClient', () => {
     expect(instance!['00281201']).toEqual({ vr: 'OW', Value: [1, 256, 65535] });
   });
 
+  test('reads palette lookup tables sent inline in base64 (as Consilium sends short binary values)', async () => {
+    const inline = Buffer.from([1, 0, 0, 1, 255, 255]).toString('base64');
+    const base = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/dicom+json' }).end(JSON.stringify([{ '00281201': { vr: 'OW', InlineBinary: inline } }]));
+    });
+    const [instance] = await client(base).seriesMetadata('1.2.3', '1.2.3.4');
+    expect(instance!['00281201']).toEqual({ vr: 'OW', Value: [1, 256, 65535] });
+  });
+
   test('refuses to follow a bulk data reference to another server (the token must not travel)', async () => {
     const requests: string[] = [];
     const base = await serve((request, response) => {
