@@ -18,7 +18,7 @@ test('a clinician edits their data and adds a thematic area; colleagues find the
 
   await page.getByRole('textbox', { name: 'Email' }).fill('claire.martin@aphp.example');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your information was saved.');
+  await expect(page.getByRole('status').filter({ hasText: 'Your information was saved.' })).toBeVisible();
   await expect(page.getByText('ERKNet: CAKUT, ERKNet: Cystinosis, ERKNet: Nephrotic syndrome')).toBeVisible();
   await expect(page.getByText('+33 1 40 03 20 00')).toBeVisible();
   await shell.chooseFromUserMenu('Sign out');

@@ -13,7 +13,7 @@ export class SignInPage {
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'Sign in to Consilium' });
-    this.username = page.getByRole('textbox', { name: 'Username' });
+    this.username = page.getByRole('textbox', { name: 'Username', exact: true });
     this.password = page.getByLabel('Password', { exact: true });
     this.code = page.getByRole('textbox', { name: 'One-time code' });
     this.submit = page.getByRole('button', { name: 'Sign in', exact: true });
@@ -28,6 +28,8 @@ export class SignInPage {
   }
 
   async signIn(username: string, password: string, code: string): Promise<void> {
+    // After a sign-out the page changes once the server has answered: wait for it.
+    await this.heading.waitFor();
     await this.username.fill(username);
     await this.password.fill(password);
     await this.code.fill(code);
