@@ -12,6 +12,7 @@ import { sharedCodeCatalogue } from './codes/load.ts';
 import { CodesService } from './codes/service.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
+import { changeCounter } from './db/read-cache.ts';
 import { DirectoryService } from './directory/service.ts';
 import { ActorLoader } from './identity/actors.ts';
 import { argon2Hasher, type PasswordHasher } from './identity/passwords.ts';
@@ -87,10 +88,11 @@ export interface ServicePorts {
 export function createServices(db: Database, config: ServerConfig, ports: ServicePorts): Services {
   const { clock, oidcProvider, publicUrl } = ports;
   const prisma = db.prisma;
+  const reads = changeCounter(() => db.sqlite);
   const hasher = ports.hasher ?? argon2Hasher;
   const audit = new AuditLog(prisma, ports.auditKey ?? randomBytes(32), clock);
   const identity = new IdentityService({
-    repo: new IdentityRepo(prisma),
+    repo: new IdentityRepo(prisma, reads),
     clock,
     hasher,
     tokens: new AccessTokens(ports.tokenKey, config.accessTokenSeconds),
@@ -100,14 +102,14 @@ export function createServices(db: Database, config: ServerConfig, ports: Servic
   });
   const endSessions = (userId: string) => identity.revokeAllSessions(userId);
   const notifications = new NotificationService(prisma, clock);
-  const actors = new ActorLoader(prisma);
+  const actors = new ActorLoader(prisma, reads);
   const patientsRepo = new PatientsRepo(prisma);
   // Every table holding blob ids (files, DICOM instances) decides whether a blob is still referred to (equal bytes share one).
   const fileBlobs = new SharedBlobs(ports.blobs, blobReferenced(prisma));
   const seal = new IdentitySeal(ports.identityKey ?? randomBytes(32));
   const store = db.store;
   const codes = new CodesService(() => sharedCodeCatalogue());
-  const imaging = new ImagingService({ repo: new ImagingRepo(prisma), blobs: fileBlobs, access: patientImagingAccess(prisma, actors), clock, limits: config.dicom });
+  const imaging = new ImagingService({ repo: new ImagingRepo(prisma, reads), blobs: fileBlobs, access: patientImagingAccess(prisma, actors, reads), clock, limits: config.dicom });
   return {
     identity,
     actors,

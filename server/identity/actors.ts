@@ -5,6 +5,7 @@ import type { ErnRole, GlobalRole } from '../../app/identity/roles.ts';
 import { privacyStatement } from '../../app/identity/privacy-statement.ts';
 import { DomainError } from '../../app/errors.ts';
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+import { type ChangeCounter, neverUnchanged, ReadCache } from '../db/read-cache.ts';
 import type { Caller } from './service.ts';
 
 const principalSelect = {
@@ -31,12 +32,19 @@ function principalOf(row: PrincipalRow): Principal {
 
 export class ActorLoader {
   readonly #db: PrismaClient;
+  /** Every permission check loads the actor: kept while the database is unchanged. */
+  readonly #actors: ReadCache<Actor>;
 
-  constructor(db: PrismaClient) {
+  constructor(db: PrismaClient, reads: ChangeCounter = neverUnchanged) {
     this.#db = db;
+    this.#actors = new ReadCache(reads);
   }
 
-  async load(caller: Caller): Promise<Actor> {
+  load(caller: Caller): Promise<Actor> {
+    return this.#actors.get(`${caller.userId} ${caller.actingForId ?? ''}`, () => this.#read(caller));
+  }
+
+  async #read(caller: Caller): Promise<Actor> {
     const row = await this.#db.user.findUnique({ where: { id: caller.userId }, select: principalSelect });
     if (!row || row.status !== 'active') throw new DomainError('account_deactivated');
     const actingFor = caller.actingForId ? await this.#principalActedFor(caller.userId, caller.actingForId) : undefined;

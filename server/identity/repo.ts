@@ -1,5 +1,6 @@
 // Prisma access for identity: users, memberships, sessions and refresh tokens.
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+import { type ChangeCounter, neverUnchanged, ReadCache } from '../db/read-cache.ts';
 
 export const signInUserSelect = {
   id: true,
@@ -52,9 +53,12 @@ export type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect
 
 export class IdentityRepo {
   readonly #db: PrismaClient;
+  /** Every authenticated request reads its session: kept while the database is unchanged. */
+  readonly #sessions: ReadCache<SessionRow | null>;
 
-  constructor(db: PrismaClient) {
+  constructor(db: PrismaClient, reads: ChangeCounter = neverUnchanged) {
     this.#db = db;
+    this.#sessions = new ReadCache(reads);
   }
 
   findUserForSignIn(username: string) {
@@ -127,7 +131,7 @@ export class IdentityRepo {
   }
 
   findSession(sessionId: string): Promise<SessionRow | null> {
-    return this.#db.session.findUnique({ where: { id: sessionId }, select: sessionSelect });
+    return this.#sessions.get(sessionId, () => this.#db.session.findUnique({ where: { id: sessionId }, select: sessionSelect }));
   }
 
   findRefreshToken(tokenHash: string) {

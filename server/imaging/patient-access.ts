@@ -4,17 +4,23 @@
 import { decide, type Permission, principalFor } from '../../app/access/policy.ts';
 import { mayAddFiles, maySeeRecord, type PatientFacts } from '../../app/patients/policy.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
+import { type ChangeCounter, neverUnchanged, ReadCache } from '../db/read-cache.ts';
 import type { ActorLoader } from '../identity/actors.ts';
 import type { Caller } from '../identity/service.ts';
 import { listScope } from '../patients/list-query.ts';
 import type { ImagingAccess } from './access.ts';
 
-export function patientImagingAccess(db: PrismaClient, actors: ActorLoader): ImagingAccess {
+export function patientImagingAccess(db: PrismaClient, actors: ActorLoader, reads: ChangeCounter = neverUnchanged): ImagingAccess {
+  // A viewer asks for one frame per request, each checked: the patient's facts are kept while nothing changes.
+  const patients = new ReadCache<PatientFacts | undefined>(reads);
   async function principal(caller: Caller, permission: Permission) {
     const actor = await actors.load(caller);
     return decide(actor, permission).allowed ? principalFor(actor, permission) : undefined;
   }
-  async function facts(patientKey: string): Promise<PatientFacts | undefined> {
+  function facts(patientKey: string): Promise<PatientFacts | undefined> {
+    return patients.get(patientKey, () => readFacts(patientKey));
+  }
+  async function readFacts(patientKey: string): Promise<PatientFacts | undefined> {
     const patient = await db.patient.findUnique({ where: { pseudonymousId: patientKey }, select: { enrolledById: true, hcpId: true, participants: { select: { userId: true } } } });
     return patient ? { enrolledById: patient.enrolledById, hcpId: patient.hcpId, participantIds: patient.participants.map((p) => p.userId) } : undefined;
   }

@@ -1,5 +1,6 @@
 // Prisma access for the imaging index: studies, series and instances (the bytes are in the blob store).
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+import { type ChangeCounter, neverUnchanged, ReadCache } from '../db/read-cache.ts';
 
 export const studySelect = {
   id: true,
@@ -86,9 +87,12 @@ function seriesWhere(scope: Scope): Prisma.ImagingSeriesWhereInput {
 
 export class ImagingRepo {
   readonly #db: PrismaClient;
+  /** Frame requests look their instance up one by one: kept while the database is unchanged. */
+  readonly #instances: ReadCache<InstanceRow | null>;
 
-  constructor(db: PrismaClient) {
+  constructor(db: PrismaClient, reads: ChangeCounter = neverUnchanged) {
     this.#db = db;
+    this.#instances = new ReadCache(reads);
   }
 
   /** A patient (by id or pseudonymous id) with the facts the need-to-know policy reads, or null. */
@@ -101,7 +105,7 @@ export class ImagingRepo {
 
   /** An instance by SOP Instance UID (with its study, series and patient). */
   findInstance(sopInstanceUid: string): Promise<InstanceRow | null> {
-    return this.#db.imagingInstance.findUnique({ where: { sopInstanceUid }, select: instanceSelect });
+    return this.#instances.get(sopInstanceUid, () => this.#db.imagingInstance.findUnique({ where: { sopInstanceUid }, select: instanceSelect }));
   }
 
   /** The blobs of every instance of a patient (by pseudonymous id). */

@@ -1,5 +1,6 @@
 // The DICOMweb store's decisions: what a caller may search and retrieve, and how (storing is in
 // storing.ts): QIDO candidates within the caller's readable patients, WADO instances, metadata, frames.
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../app/access/actor.ts';
 import { DomainError } from '../../app/errors.ts';
 import { isoDate, type PatientStudyView, type StudyPatientView } from '../../app/imaging/studies.ts';
@@ -12,6 +13,7 @@ import { type FrameIndex, frameBytes, frameIndex } from './dicom/frames.ts';
 import { locateInflatedFrames } from './dicom/instance.ts';
 import { instanceJson, type JsonDataset } from './dicom/json.ts';
 import { KeyedLock } from './locks.ts';
+import { mapConcurrently, SizedLru } from './lru.ts';
 import type { ImagingRepo, InstanceRow, InstanceWithParents, Scope, SeriesWithStudy, StudyWithCounts } from './repo.ts';
 import { type BatchResult, type ImagingLimits, InstanceStoring } from './storing.ts';
 
@@ -38,15 +40,23 @@ export interface Target {
  * frames one request at a time, and each would otherwise decrypt and verify the whole instance.
  */
 const multiFrameCacheBytes = 256 * 1024 * 1024;
+/**
+ * Instances' metadata (DICOM JSON text) recently served, up to this many bytes: every viewer opening
+ * a study (all the participants of a meeting, say) asks for it, and making it means decrypting and
+ * parsing each whole instance.
+ */
+const metadataCacheBytes = 64 * 1024 * 1024;
+/** Stands for an instance's URL in cached metadata; random, so that no stored value can pass for it. */
+const instanceUrlMarker = `consilium-instance-url-${randomUUID()}`;
 
 export class ImagingService {
   readonly #d: ImagingDeps;
   readonly #storing: InstanceStoring;
   /** Per patient key: storing a patient's instances and removing the patient's images take turns. */
   readonly #locks = new KeyedLock();
-  /** blobId -> bytes, least recently used first (Map keeps insertion order). */
-  readonly #multiFrame = new Map<string, Buffer>();
-  #multiFrameBytes = 0;
+  /** By blob id: blobs are content-addressed, so what is kept under an id never goes stale. */
+  readonly #multiFrame = new SizedLru<Buffer>(multiFrameCacheBytes, (bytes) => bytes.length);
+  readonly #metadata = new SizedLru<string>(metadataCacheBytes, (text) => text.length * 2);
 
   constructor(deps: ImagingDeps) {
     this.#d = deps;
@@ -132,21 +142,9 @@ export class ImagingService {
 
   async #readMultiFrame(blobId: string): Promise<Buffer> {
     const cached = this.#multiFrame.get(blobId);
-    if (cached) {
-      this.#multiFrame.delete(blobId);
-      this.#multiFrame.set(blobId, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const bytes = await this.#d.blobs.store.read(blobId);
-    // Read meanwhile by another request, or too large to keep: nothing to add.
-    if (this.#multiFrame.has(blobId) || bytes.length > multiFrameCacheBytes / 4) return bytes;
     this.#multiFrame.set(blobId, bytes);
-    this.#multiFrameBytes += bytes.length;
-    for (const [id, old] of this.#multiFrame) {
-      if (this.#multiFrameBytes <= multiFrameCacheBytes) break;
-      this.#multiFrame.delete(id);
-      this.#multiFrameBytes -= old.length;
-    }
     return bytes;
   }
 
@@ -165,15 +163,30 @@ export class ImagingService {
   }
 
   #forget(blobId: string): void {
-    const cached = this.#multiFrame.get(blobId);
-    if (!cached) return;
     this.#multiFrame.delete(blobId);
-    this.#multiFrameBytes -= cached.length;
+    this.#metadata.delete(blobId);
   }
 
   /** The stored bytes of an instance. */
   read(instance: Pick<InstanceRow, 'blobId'>): Promise<Buffer> {
     return this.#d.blobs.store.read(instance.blobId);
+  }
+
+  /**
+   * The metadata of instances as one DICOM JSON text (WADO-RS), bulk data by URI under each
+   * instance's URL (`instanceUrl`). Instances are read a few at a time, so that reading files and
+   * decrypting overlap.
+   */
+  async metadataText(instances: readonly InstanceRow[], instanceUrl: (instance: InstanceRow) => string): Promise<string> {
+    const texts = await mapConcurrently(instances, 4, async (instance) => {
+      let text = this.#metadata.get(instance.blobId);
+      if (text === undefined) {
+        text = JSON.stringify(await this.metadata(instance, (tag) => `${instanceUrlMarker}/bulkdata/${tag}`));
+        this.#metadata.set(instance.blobId, text);
+      }
+      return text.replaceAll(instanceUrlMarker, JSON.stringify(instanceUrl(instance)).slice(1, -1));
+    });
+    return `[${texts.join(',')}]`;
   }
 
   /** The header of an instance as DICOM JSON, bulk data by URI. */

@@ -1,6 +1,7 @@
 // The DICOMweb store over real HTTP: sign-in required, only who may see the patient sees its images, bad input
 // refused per instance while good instances of the same request are stored, nothing left behind.
 import { readFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ctSeries, fixture, multipart, textOf, withAttributes } from '../fixtures/dicom.ts';
@@ -112,6 +113,31 @@ describe('storing and retrieving', () => {
     expect(fuzzy.headers.get('warning')).toMatch(/^299 .*fuzzymatching/);
     const paged = await client.json(`/studies/${ctStudy}/instances?offset=1&limit=2`);
     expect(paged.body.map((i) => valueOf(i, '00080018'))).toHaveLength(2);
+  });
+
+  test('metadata asked again (kept in memory) is the same, with bulk data under the URL the client used', async () => {
+    const t = await start();
+    const { token } = await signedInUser(t);
+    const client = dicomWeb(t.server.url, token);
+    await client.stow(ct());
+    const series = textOf(fixture(ctSeries[0] as string), '0020000E');
+    const path = `/dicom-web/studies/${ctStudy}/series/${series}/metadata`;
+    const first = (await client.json(`/studies/${ctStudy}/series/${series}/metadata`)).body;
+    expect(first).toHaveLength(4);
+    // Through another name for the server: a proxy's, say.
+    const { port } = new URL(t.server.url);
+    const again = await new Promise<DicomJson[]>((resolve, reject) => {
+      const request = httpGet({ host: '127.0.0.1', port, path, headers: { host: `pacs.example:${port}`, accept: 'application/dicom+json', authorization: `Bearer ${token}` } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as DicomJson[]) : reject(new Error(`HTTP ${response.statusCode}`))));
+      });
+      request.on('error', reject);
+    });
+    expect(again).toEqual(JSON.parse(JSON.stringify(first).replaceAll(t.server.url, `http://pacs.example:${port}`)));
+    for (const [i, instance] of again.entries()) {
+      expect(instance['7FE00010']?.BulkDataURI).toBe(`http://pacs.example:${port}${path.replace('/metadata', '')}/instances/${valueOf(first[i], '00080018')}/bulkdata/7FE00010`);
+    }
   });
 
   test("a multi-frame instance's frames, asked one request at a time, are each its own codestream", async () => {

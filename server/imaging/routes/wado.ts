@@ -2,7 +2,6 @@
 // frames and pixel bulk data (multipart, as stored: native or the compressed media type).
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { JsonDataset } from '../dicom/json.ts';
 import { acceptsDicomJson, acceptsStoredInstances, negotiateFrames, storedFrameRepresentation } from '../http/accept.ts';
 import { multipartBody, multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
 import type { InstanceRow } from '../repo.ts';
@@ -65,12 +64,8 @@ export function registerWado(app: FastifyInstance, service: ImagingService, audi
     if (!acceptsDicomJson(request.headers.accept)) throw notAcceptable('metadata is application/dicom+json');
     const instances = await auditedInstancesOf(request, 'imaging.metadata');
     const base = baseUrl(request);
-    const answers: JsonDataset[] = [];
-    for (const instance of instances) {
-      const url = urls.instance(base, instance.studyInstanceUid, instance.seriesInstanceUid, instance.sopInstanceUid);
-      answers.push(await service.metadata(instance, (tag) => `${url}/bulkdata/${tag}`));
-    }
-    return reply.type('application/dicom+json').send(answers);
+    const text = await service.metadataText(instances, (i) => urls.instance(base, i.studyInstanceUid, i.seriesInstanceUid, i.sopInstanceUid));
+    return reply.type('application/dicom+json').send(text);
   };
 
   const frames = async (request: FastifyRequest<{ Params: Path & { frames?: string; tag?: string } }>, reply: FastifyReply) => {
