@@ -11,7 +11,7 @@ import type { Caller } from '../identity/service.ts';
 import type { ImagingAccess } from './access.ts';
 import { type FrameIndex, frameBytes, frameIndex } from './dicom/frames.ts';
 import { locateInflatedFrames } from './dicom/instance.ts';
-import { instanceJson, type JsonDataset } from './dicom/json.ts';
+import { bulkDataValue, instanceJson, type JsonDataset } from './dicom/json.ts';
 import { KeyedLock } from './locks.ts';
 import { mapConcurrently, SizedLru } from './lru.ts';
 import type { ImagingRepo, InstanceRow, InstanceWithParents, Scope, SeriesWithStudy, StudyWithCounts } from './repo.ts';
@@ -194,6 +194,12 @@ export class ImagingService {
     const bytes = await this.read(instance);
     const pixelVr = instance.frames === null ? undefined : instance.transferSyntaxUid.startsWith('1.2.840.10008.1.2.4') || instance.transferSyntaxUid === '1.2.840.10008.1.2.5' || (instance.bitsAllocated ?? 8) <= 8 ? 'OB' : 'OW';
     return instanceJson(bytes, bulkDataUri, pixelVr);
+  }
+
+  /** A long binary attribute of the header that the metadata gives by URI; undefined for any other tag. */
+  async bulkData(instance: InstanceRow, tag: string): Promise<Buffer | undefined> {
+    const value = bulkDataValue(await this.read(instance), tag);
+    return value && Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   }
 
   /**

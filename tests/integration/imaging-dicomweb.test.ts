@@ -2,6 +2,7 @@
 // refused per instance while good instances of the same request are stored, nothing left behind.
 import { readFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
+import dicomParser from 'dicom-parser';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ctSeries, fixture, multipart, textOf, withAttributes } from '../fixtures/dicom.ts';
@@ -89,6 +90,19 @@ describe('storing and retrieving', () => {
     expect(bulkDataUri).toMatch(new RegExp(`^${t.server.url}/dicom-web/studies/${ctStudy}/series/${series}/instances/${sop}/bulkdata/7FE00010$`));
     const pixels = await client.multipart(bulkDataUri.replace(`${t.server.url}/dicom-web`, ''), 'multipart/related; type="application/octet-stream"');
     expect(pixels.parts).toHaveLength(1);
+
+    // A long binary value (a Philips private blob here) is given by URI, and served as it was stored.
+    const privateUri = String(metadata.body[0]?.['01F71019']?.BulkDataURI);
+    expect(metadata.body[0]?.['01F71019']?.InlineBinary).toBeUndefined();
+    expect(privateUri).toBe(bulkDataUri.replace(/7FE00010$/, '01F71019'));
+    const privateValue = await client.multipart(privateUri.replace(`${t.server.url}/dicom-web`, ''), 'multipart/related; type="application/octet-stream"');
+    const element = dicomParser.parseDicom(instances[0] as Buffer).elements.x01f71019;
+    expect(element && element.length > 1024).toBe(true);
+    expect(privateValue.parts[0]?.body.equals((instances[0] as Buffer).subarray(element!.dataOffset, element!.dataOffset + element!.length))).toBe(true);
+    // Short binary values stay inline; a tag that is not long binary data has no bulk data.
+    expect(Object.values(metadata.body[0] ?? {}).some((attribute) => attribute.InlineBinary !== undefined)).toBe(true);
+    expect((await client.get(`/studies/${ctStudy}/series/${series}/instances/${sop}/bulkdata/00100020`, 'multipart/related; type="application/octet-stream"')).status).toBe(404);
+    expect((await client.get(`/studies/${ctStudy}/series/${series}/instances/${sop}/bulkdata/01F71019`, 'application/dicom+json')).status).toBe(406);
 
     const frame = await client.multipart(`/studies/${ctStudy}/series/${series}/instances/${sop}/frames/1`, 'multipart/related; type="application/octet-stream"');
     expect(frame.parts[0]?.contentType).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');

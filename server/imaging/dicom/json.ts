@@ -72,14 +72,19 @@ export function attribute(tag: string, value: string | number | readonly string[
 const binaryVrs = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
 
 /**
- * The header of an instance in the DICOM JSON model: every attribute, binary values inline (base64),
- * but the pixel data, which is not read (it is large): `pixelDataVr` says whether the instance has
- * some, and it is given by `bulkDataUri('7FE00010')` (the only bulk data served apart).
+ * Binary values longer than this are given by BulkDataURI, not inline, at the top level of a
+ * header (as Orthanc does): clients that do not need a scanner's private blobs do not download them.
+ */
+export const bulkDataThreshold = 1024;
+
+/**
+ * The header of an instance in the DICOM JSON model: every attribute, short binary values inline
+ * (base64), long ones and the pixel data (which is not read: it is large) by `bulkDataUri(tag)`;
+ * `pixelDataVr` says whether the instance has pixel data.
  */
 export function instanceJson(bytes: Uint8Array, bulkDataUri: (tag: string) => string, pixelDataVr: 'OB' | 'OW' | undefined): JsonDataset {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const file = dcmjs.data.DicomMessage.readFile(buffer, { ignoreErrors: true, untilTag: '7FE00010', includeUntilTagValue: false });
-  const dataset = convert(file.dict);
+  const file = readHeader(bytes);
+  const dataset = convert(file.dict, bulkDataUri);
   delete dataset['7FE00010'];
   if (pixelDataVr) dataset['7FE00010'] = { vr: pixelDataVr, BulkDataURI: bulkDataUri('7FE00010') };
   const transferSyntax = file.meta['00020010']?.Value?.[0];
@@ -87,7 +92,21 @@ export function instanceJson(bytes: Uint8Array, bulkDataUri: (tag: string) => st
   return sortByTag(dataset);
 }
 
-function convert(dict: Record<string, DcmjsEntry>): JsonDataset {
+/** The value of a top-level binary attribute that `instanceJson` gives by URI (not the pixel data); undefined for any other tag. */
+export function bulkDataValue(bytes: Uint8Array, tag: string): Uint8Array | undefined {
+  const entry = Object.entries(readHeader(bytes).dict).find(([rawTag]) => rawTag.toUpperCase() === tag)?.[1];
+  if (!entry || !binaryVrs.has(entry.vr)) return undefined;
+  const value = binaryBytes(entry.Value ?? []);
+  return value.length > bulkDataThreshold ? value : undefined;
+}
+
+function readHeader(bytes: Uint8Array) {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return dcmjs.data.DicomMessage.readFile(buffer, { ignoreErrors: true, untilTag: '7FE00010', includeUntilTagValue: false });
+}
+
+/** A dcmjs dataset in the JSON model; `bulkDataUri` is given at the top level only (sequence items keep their values inline). */
+function convert(dict: Record<string, DcmjsEntry>, bulkDataUri?: (tag: string) => string): JsonDataset {
   const out: JsonDataset = {};
   for (const [rawTag, entry] of Object.entries(dict)) {
     const tag = rawTag.toUpperCase();
@@ -97,7 +116,8 @@ function convert(dict: Record<string, DcmjsEntry>): JsonDataset {
     const values = entry.Value ?? [];
     if (binaryVrs.has(vr)) {
       const bytes = binaryBytes(values);
-      out[tag] = bytes.length === 0 ? { vr } : { vr, InlineBinary: Buffer.from(bytes).toString('base64') };
+      if (bulkDataUri && bytes.length > bulkDataThreshold) out[tag] = { vr, BulkDataURI: bulkDataUri(tag) };
+      else out[tag] = bytes.length === 0 ? { vr } : { vr, InlineBinary: Buffer.from(bytes).toString('base64') };
       continue;
     }
     if (vr === 'SQ') {

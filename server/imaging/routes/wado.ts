@@ -2,7 +2,7 @@
 // frames and pixel bulk data (multipart, as stored: native or the compressed media type).
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { acceptsDicomJson, acceptsStoredInstances, negotiateFrames, storedFrameRepresentation } from '../http/accept.ts';
+import { acceptsDicomJson, acceptsStoredInstances, explicitVrLittleEndian, negotiateFrames, storedFrameRepresentation } from '../http/accept.ts';
 import { multipartBody, multipartContentType, newBoundary, type OutPart, writeMultipart } from '../http/multipart.ts';
 import type { InstanceRow } from '../repo.ts';
 import type { ImagingService, Target } from '../service.ts';
@@ -72,9 +72,11 @@ export function registerWado(app: FastifyInstance, service: ImagingService, audi
     const [instance] = await instancesOf(request);
     if (!instance) throw notFound();
     let numbers: number[];
-    if (request.params.tag !== undefined) {
-      // Bulk data: only the pixel data is stored apart from the header; it is all the frames.
-      if (request.params.tag.toUpperCase() !== '7FE00010' || instance.frames === null) throw notFound();
+    const tag = request.params.tag?.toUpperCase();
+    if (tag !== undefined && tag !== '7FE00010') return headerBulkData(instance, tag, request, reply);
+    if (tag !== undefined) {
+      // The pixel data as bulk data: all the frames.
+      if (instance.frames === null) throw notFound();
       numbers = Array.from({ length: instance.numberOfFrames ?? 1 }, (_, i) => i + 1);
     } else {
       numbers = parseFrameList(request.params.frames ?? '');
@@ -89,6 +91,17 @@ export function registerWado(app: FastifyInstance, service: ImagingService, audi
     const boundary = newBoundary();
     const parts = bytes.map((body): OutPart => ({ contentType: `${chosen.mediaType}; transfer-syntax=${chosen.transferSyntaxUid}`, body }));
     return reply.type(multipartContentType(chosen.mediaType, boundary)).send(multipartBody(parts, boundary));
+  };
+
+  /** A long binary attribute of the header, which the metadata gives by URI: one octet-stream part. */
+  const headerBulkData = async (instance: InstanceRow, tag: string, request: FastifyRequest, reply: FastifyReply) => {
+    if (!/^[0-9A-F]{8}$/.test(tag)) throw notFound();
+    const octets = { mediaType: 'application/octet-stream', transferSyntaxUid: explicitVrLittleEndian };
+    if (!negotiateFrames(request.headers.accept, octets)) throw notAcceptable('bulk data is multipart/related; type="application/octet-stream"');
+    const value = await service.bulkData(instance, tag);
+    if (!value) throw notFound();
+    const boundary = newBoundary();
+    return reply.type(multipartContentType(octets.mediaType, boundary)).send(multipartBody([{ contentType: octets.mediaType, body: value }], boundary));
   };
 
   app.get('/studies/:study', retrieve);
