@@ -197,7 +197,7 @@ export async function openDiskBlobStore(dir: string, keys: BlobKeys, initialAddr
         parts.push(plain);
         offset = end;
       }
-      const content = Buffer.concat(parts);
+      const content = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
       // The address binds the content: a file moved under another blob's name is caught here.
       if (parts.length === 0 || createHmac('sha256', addressKey).update(content).digest('hex') !== id) throw damaged();
       return content;

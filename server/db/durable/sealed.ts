@@ -22,7 +22,10 @@ export function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer | undefin
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(sealed.length - tagBytes));
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(nonceBytes, sealed.length - tagBytes)), decipher.final()]);
+    const plaintext = decipher.update(sealed.subarray(nonceBytes, sealed.length - tagBytes));
+    // GCM gives everything from update(); final() only checks the tag (and returns nothing to copy).
+    const rest = decipher.final();
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
   } catch {
     return undefined;
   }
