@@ -23,7 +23,7 @@ interface DcmjsEntry {
 }
 /** The part of dcmjs used here (it ships no types). */
 interface Dcmjs {
-  log: { setLevel(level: 'silent'): void };
+  log: { setLevel(level: 'silent'): void; getLogger(name: string): { setLevel(level: 'silent'): void } };
   data: {
     DicomMetaDictionary: { nameMap: Record<string, DictionaryEntry>; dictionary: Record<string, DictionaryEntry> };
     DicomMessage: { readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean; noCopy?: boolean; ignoreErrors?: boolean }): { dict: Record<string, DcmjsEntry>; meta: Record<string, DcmjsEntry> } };
@@ -32,6 +32,8 @@ interface Dcmjs {
 const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
 // dcmjs logs what it finds odd to the console, sometimes quoting values: server logs carry no data.
 dcmjs.log.setLevel('silent');
+// Its validation logger was made before and keeps its own level (it quotes a file's bytes as "VR types").
+dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
 const dictionary = dcmjs.data.DicomMetaDictionary;
 
 /** The tag (8 hex digits, upper case) of a keyword or tag as a query may give it, or undefined. */
