@@ -51,7 +51,10 @@ declare module 'dcmjs' {
     anonymizer: {
       cleanTags(dict: DcmjsDict, replacements?: Record<string, string>, tagNamesToEmpty?: string[]): void;
     };
-    log: { setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void };
+    log: {
+      setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void;
+      getLogger(name: string): { setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void };
+    };
   };
   export default dcmjs;
 }

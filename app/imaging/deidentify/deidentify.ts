@@ -77,6 +77,10 @@ export interface HeldInstance extends InstanceUids {
 
 export type DeidentifyResult = DeidentifiedInstance | HeldInstance;
 
+// dcmjs reports odd files on the console, quoting their bytes (its validation logger keeps its own level).
+dcmjs.log.setLevel('silent');
+dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
+
 const safeText = (label: string) =>
   z.string().trim().min(1, `${label} is empty`).max(64, `${label} is longer than 64 characters`)
     .refine((text) => ![...text].some((char) => char === '\\' || char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), `${label} has a backslash or a control character`);
