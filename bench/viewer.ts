@@ -2,11 +2,17 @@
 // a study and per-slice scroll time, for the CT series and the shared 160-slice MR series, with the
 // same viewer loading from Orthanc's DICOMweb (the baseline) and from the Consilium server's own.
 // The browser reaches both through one loopback proxy (bench/viewer/proxy.ts), so both pay the same hop.
+// Consilium runs durable, as in a hospital: images encrypted on disk, the index journaled.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { loadConfig } from '../server/config.ts';
-import { demoPassword } from '../server/demo/accounts.ts';
+import { systemClock } from '../server/clock.ts';
+import { demoPassword, seedDemoAccounts } from '../server/demo/accounts.ts';
+import { argon2Hasher } from '../server/identity/passwords.ts';
 import { totpCode } from '../server/identity/totp.ts';
 import { type RunningServer, startServer } from '../server/server.ts';
 import { chromiumArgs, chromiumPath, missingChromiumAdvice } from '../tests/e2e/chromium.ts';
@@ -177,7 +183,12 @@ export async function benchViewer(runs: number): Promise<void> {
   const sets = datasets();
   // Rendering is software (SwiftShader) and shares the CPU with everything else: say how busy it was.
   console.log(`viewer: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
-  const server = await startServer(loadConfig({ CONSILIUM_PORT: '0', CONSILIUM_LOG_LEVEL: 'silent', CONSILIUM_RENDERER_DIR: rendererDir, CONSILIUM_ACCESS_TOKEN_SECONDS: '3600' }, ['--demo']));
+  const dataDir = await mkdtemp(join(tmpdir(), 'consilium-bench-viewer-'));
+  const server = await startServer(
+    loadConfig({ CONSILIUM_PORT: '0', CONSILIUM_LOG_LEVEL: 'silent', CONSILIUM_RENDERER_DIR: rendererDir, CONSILIUM_ACCESS_TOKEN_SECONDS: '3600', CONSILIUM_DATA_DIR: join(dataDir, 'data'), CONSILIUM_DATA_KEY: randomBytes(32).toString('base64') }, []),
+  );
+  // The demo hospitals' accounts, without training mode: claire.martin stores and reads the studies.
+  await seedDemoAccounts(server.db.prisma, argon2Hasher, systemClock);
   const orthanc = await startOrthanc();
   const proxy = await startProxy(server.url);
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
@@ -211,5 +222,6 @@ export async function benchViewer(runs: number): Promise<void> {
     await proxy.close();
     await orthanc.close();
     await server.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
