@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { DataKeys } from './durable/keys.ts';
+import { GatedAdapter } from './gated-adapter.ts';
 import { migrate, stampAllSql } from './migrate.ts';
 import { type DurableStore, openDurableStore } from './durable/store.ts';
 import { PrismaClient } from './generated/client.ts';
@@ -66,7 +67,7 @@ export async function openDatabase(durable?: DurableOptions): Promise<Database> 
       adapterName: base.adapterName,
       connect: async () => {
         adapter = await connect();
-        return adapter;
+        return new GatedAdapter(adapter);
       },
     },
   });

@@ -50,14 +50,22 @@ describe('ReadCache', () => {
   test('keeps nothing read while a transaction is open, and a rollback revives no stale entry', async () => {
     const cache = new ReadCache<string | undefined>(changeCounter(() => db.sqlite));
     const loader = countingLoader(ernCount);
-    await expect(
-      db.prisma.$transaction(async (tx) => {
-        await tx.ern.create({ data: { id: 'ERKNet', fullName: 'Kidney' } });
-        // A read outside the transaction sees its uncommitted row (one connection): it must not be kept.
-        expect(await cache.get('k', loader.load)).toBe('1');
-        throw new Error('roll back');
-      }),
-    ).rejects.toThrow('roll back');
+    let entered!: () => void;
+    let finish!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const transaction = db.prisma.$transaction(async (tx) => {
+      await tx.ern.create({ data: { id: 'ERKNet', fullName: 'Kidney' } });
+      entered();
+      await finished;
+      throw new Error('roll back');
+    });
+    await inside;
+    // Begun while the transaction holds an uncommitted row: it waits for the transaction, and is not kept.
+    const read = cache.get('k', loader.load);
+    finish();
+    await expect(transaction).rejects.toThrow('roll back');
+    expect(await read).toBe('0');
     expect(await cache.get('k', loader.load)).toBe('0');
     expect(await cache.get('k', loader.load)).toBe('0');
     expect(loader.calls).toBe(2);
