@@ -1,8 +1,10 @@
 // Derives the shipped code lists in server/codes/data/ from the project's source copies in
-// ../shared/codes (see data/README.md): `npm run codes:data [-- <source dir>]`. HPO is copied byte for byte; Orphanet
-// and ICD-10-CM keep only the columns the product uses, values unchanged.
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+// ../shared/codes (see data/README.md): `npm run codes:data [-- <source dir>]`, each gzipped. HPO is kept byte for
+// byte; Orphanet and ICD-10-CM keep only the columns the product uses, values unchanged.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { shippedPath } from './load.ts';
 
 /** Where the source copies live: CONSILIUM_SHARED_DIR/codes, or the project's shared folder beside the repository. */
 export const defaultSourceDir = process.env.CONSILIUM_SHARED_DIR
@@ -11,10 +13,12 @@ export const defaultSourceDir = process.env.CONSILIUM_SHARED_DIR
 export const dataDir = resolve(import.meta.dirname, 'data');
 
 /** The derived files, by name, from the source folder's contents. Pure, so a test can compare. */
-export async function deriveCodeFiles(sourceDir: string): Promise<Record<string, string>> {
+export async function deriveCodeFiles(sourceDir: string): Promise<Record<string, string | Buffer>> {
   const orphanet = await readFile(join(sourceDir, 'orphanet/orphanet_nomenclature_en_2023.tsv'), 'utf8');
   const icd = await readFile(join(sourceDir, 'icd10cm/icd10cm_order_2022.tsv'), 'utf8');
-  return { 'orphanet-nomenclature-en-2023.tsv': deriveOrphanet(orphanet), 'icd10cm-2022.tsv': deriveIcd10cm(icd) };
+  // HPO is shipped as published: its licence forbids altering the content.
+  const hpo = await readFile(join(sourceDir, 'hpo/hp-2015-01-27.obo'));
+  return { 'orphanet-nomenclature-en-2023.tsv': deriveOrphanet(orphanet), 'icd10cm-2022.tsv': deriveIcd10cm(icd), 'hp-2015-01-27.obo': hpo };
 }
 
 function rows(tsv: string): { header: string[]; rows: string[][] } {
@@ -60,11 +64,10 @@ function deriveIcd10cm(tsv: string): string {
 async function main(): Promise<void> {
   const sourceDir = resolve(process.argv[2] ?? defaultSourceDir);
   for (const [name, content] of Object.entries(await deriveCodeFiles(sourceDir))) {
-    await writeFile(join(dataDir, name), content);
-    console.log(`wrote ${name} (${(Buffer.byteLength(content) / 1e6).toFixed(1)} MB)`);
+    const stored = gzipSync(content, { level: 9 });
+    await writeFile(shippedPath(dataDir, name), stored);
+    console.log(`wrote ${name}.gz (${(Buffer.byteLength(content) / 1e6).toFixed(1)} MB of text, ${(stored.length / 1e6).toFixed(1)} MB stored)`);
   }
-  await copyFile(join(sourceDir, 'hpo/hp-2015-01-27.obo'), join(dataDir, 'hp-2015-01-27.obo'));
-  console.log('copied hp-2015-01-27.obo unchanged');
 }
 
 if (process.argv[1] === import.meta.filename) await main();

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { nicknameWords } from '../../../app/patients/nickname/words.ts';
 import { foldedWords, foldText } from '../../../app/text/fold.ts';
+import { readShippedSync } from '../../../server/codes/load.ts';
+import { sourceFiles } from '../../../server/codes/sources.ts';
 
 const fixtures = new URL('../../fixtures/nicknames/', import.meta.url);
-const codeData = new URL('../../../server/codes/data/', import.meta.url);
 const read = (base: URL, name: string) => readFileSync(new URL(name, base), 'utf8');
 
 /** Every word of every name in a kind/name TSV, folded ("Marie-Hélène" gives marie, helene). */
@@ -30,8 +31,8 @@ function oneWordMedicalTerms(): Set<string> {
   const add = (term: string) => {
     if (!/\s/.test(term) && term !== term.toUpperCase()) terms.add(foldText(term));
   };
-  for (const match of read(codeData, 'hp-2015-01-27.obo').matchAll(/^(?:name: (.+)|synonym: "([^"]+)")$/gm)) add((match[1] ?? match[2] ?? '').trim());
-  for (const line of read(codeData, 'orphanet-nomenclature-en-2023.tsv').split('\n').slice(1)) {
+  for (const match of readShippedSync(sourceFiles.hpo).matchAll(/^(?:name: (.+)|synonym: "([^"]+)")$/gm)) add((match[1] ?? match[2] ?? '').trim());
+  for (const line of readShippedSync(sourceFiles.orphanet).split('\n').slice(1)) {
     const [, term = '', , , , synonyms = ''] = line.split('\t');
     for (const t of [term, ...synonyms.split(' | ')]) if (t) add(t.trim());
   }
