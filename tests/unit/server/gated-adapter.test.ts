@@ -2,6 +2,7 @@
 // statement from another caller must wait for an open transaction instead of seeing or joining it.
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { type Database, openDatabase } from '../../../server/db/database.ts';
+import { openTransactionWithErn } from '../../fixtures/open-transaction.ts';
 
 let db: Database;
 
@@ -14,44 +15,22 @@ afterEach(async () => {
 });
 
 test('a read outside a transaction waits for it: it never sees rows a rollback takes back', async () => {
-  let entered!: () => void;
-  let finish!: () => void;
-  const inside = new Promise<void>((resolve) => (entered = resolve));
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const transaction = db.prisma.$transaction(async (tx) => {
-    await tx.ern.create({ data: { id: 'ERKNet', fullName: 'Kidney' } });
-    entered();
-    await finished;
-    throw new Error('roll back');
-  });
-  await inside;
+  const open = await openTransactionWithErn(db.prisma);
   let seen: number | undefined;
   const read = db.prisma.ern.count().then((count) => (seen = count));
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(seen).toBeUndefined();
-  finish();
-  await expect(transaction).rejects.toThrow('roll back');
+  await open.rollBack();
   expect(await read).toBe(0);
 });
 
 test('a write outside a transaction does not join it: the rollback leaves it in place', async () => {
-  let entered!: () => void;
-  let finish!: () => void;
-  const inside = new Promise<void>((resolve) => (entered = resolve));
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const transaction = db.prisma.$transaction(async (tx) => {
-    await tx.ern.create({ data: { id: 'ERKNet', fullName: 'Kidney' } });
-    entered();
-    await finished;
-    throw new Error('roll back');
-  });
-  await inside;
+  const open = await openTransactionWithErn(db.prisma);
   // A single statement (Prisma wraps its own creates in a transaction, which would wait anyway); sent
   // at once (Prisma's promises start when awaited), and given time to run before the rollback.
   const write = db.prisma.$executeRaw`INSERT INTO "Ern" ("id", "fullName") VALUES ('ITHACA', 'Intellectual disability')`.then((count) => count);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  finish();
-  await expect(transaction).rejects.toThrow('roll back');
+  await open.rollBack();
   await write;
   expect((await db.prisma.ern.findMany({ select: { id: true } })).map((e) => e.id)).toEqual(['ITHACA']);
 });

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Database, openDatabase } from '../../../server/db/database.ts';
 import { changeCounter, ReadCache } from '../../../server/db/read-cache.ts';
+import { openTransactionWithErn } from '../../fixtures/open-transaction.ts';
 
 let db: Database;
 
@@ -50,21 +51,10 @@ describe('ReadCache', () => {
   test('keeps nothing read while a transaction is open, and a rollback revives no stale entry', async () => {
     const cache = new ReadCache<string | undefined>(changeCounter(() => db.sqlite));
     const loader = countingLoader(ernCount);
-    let entered!: () => void;
-    let finish!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const transaction = db.prisma.$transaction(async (tx) => {
-      await tx.ern.create({ data: { id: 'ERKNet', fullName: 'Kidney' } });
-      entered();
-      await finished;
-      throw new Error('roll back');
-    });
-    await inside;
+    const open = await openTransactionWithErn(db.prisma);
     // Begun while the transaction holds an uncommitted row: it waits for the transaction, and is not kept.
     const read = cache.get('k', loader.load);
-    finish();
-    await expect(transaction).rejects.toThrow('roll back');
+    await open.rollBack();
     expect(await read).toBe('0');
     expect(await cache.get('k', loader.load)).toBe('0');
     expect(await cache.get('k', loader.load)).toBe('0');
