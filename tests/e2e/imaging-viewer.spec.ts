@@ -147,6 +147,8 @@ test('zoom, rotation, flips, invert and reset change what is shown', async ({ vi
   await viewer.button('Flip vertically').click();
   await expect(viewer.button('Flip vertically')).toHaveAttribute('aria-pressed', 'true');
   await viewer.afterRender(0, () => viewer.button('Rotate 90° right').click());
+  // A one-shot action is a plain button, not a toggle.
+  await expect(viewer.button('Rotate 90° right')).not.toHaveAttribute('aria-pressed');
 
   await viewer.afterRender(0, () => viewer.button('Reset view').click());
   await expect(viewer.button('Invert')).toHaveAttribute('aria-pressed', 'false');
